@@ -1,0 +1,109 @@
+//! Server functions: thin wrappers that take the request's scope, call the core and map to UI types.
+
+use crate::error::AppError;
+use cadence::storefront::StorefrontProfile;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// How the slug checker shows its answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlugState {
+    Available,
+    Taken,
+    Invalid,
+}
+
+/// The slug checker's answer, worded for the person typing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlugCheck {
+    pub state: SlugState,
+    pub message: String,
+}
+
+/// Says whether a storefront address can still be claimed.
+#[server]
+pub async fn check_slug(slug: String) -> Result<SlugCheck, AppError> {
+    use cadence::tenancy::SlugAvailability;
+    let db = ssr::db()?;
+    let config = ssr::site_config()?;
+    Ok(
+        match cadence::tenancy::slug_availability(&db, &slug).await? {
+            SlugAvailability::Available { slug } => SlugCheck {
+                state: SlugState::Available,
+                message: format!("{} is available.", config.storefront_host(&slug)),
+            },
+            SlugAvailability::Taken { slug } => SlugCheck {
+                state: SlugState::Taken,
+                message: format!("{} is already taken.", config.storefront_host(&slug)),
+            },
+            SlugAvailability::Invalid { reason } => SlugCheck {
+                state: SlugState::Invalid,
+                message: reason,
+            },
+        },
+    )
+}
+
+/// The visited storefront's public profile.
+#[server]
+pub async fn load_storefront_profile() -> Result<StorefrontProfile, AppError> {
+    let db = ssr::db()?;
+    let tenant = ssr::storefront_tenant()?;
+    Ok(cadence::storefront::profile(&db, &tenant).await?)
+}
+
+/// What the status page shows about the running system.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemStatus {
+    pub database_version: String,
+    pub migrations_applied: i64,
+    pub latest_migration: Option<i64>,
+    pub checked_at: String,
+}
+
+/// Checks the database and reports its version and migration state.
+#[server]
+pub async fn load_system_status() -> Result<SystemStatus, AppError> {
+    let db = ssr::db()?;
+    let info = db.info().await?;
+    Ok(SystemStatus {
+        database_version: info.server_version,
+        migrations_applied: info.migrations_applied,
+        latest_migration: info.latest_migration,
+        checked_at: ssr::now_utc(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    //! Reaching the request's context from server functions.
+    use crate::SiteConfig;
+    use crate::error::AppError;
+    use cadence::db::Database;
+    use cadence::tenancy::ResolvedTenant;
+    use leptos::prelude::use_context;
+
+    pub fn db() -> Result<Database, AppError> {
+        use_context::<Database>().ok_or_else(|| {
+            tracing::error!("the database is missing from the server function context");
+            AppError::Internal
+        })
+    }
+
+    pub fn site_config() -> Result<SiteConfig, AppError> {
+        use_context::<SiteConfig>().ok_or(AppError::Internal)
+    }
+
+    /// The storefront tenant the middleware resolved from the Host header.
+    pub fn storefront_tenant() -> Result<ResolvedTenant, AppError> {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<ResolvedTenant>().cloned())
+            .ok_or(AppError::NotFound)
+    }
+
+    pub fn now_utc() -> String {
+        chrono::Utc::now()
+            .format("%Y-%m-%d %H:%M:%S UTC")
+            .to_string()
+    }
+}

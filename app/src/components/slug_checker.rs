@@ -1,0 +1,108 @@
+//! The storefront-address checker: validates as you type and asks the server whether the slug is free.
+
+use crate::api::{SlugCheck, SlugState, check_slug};
+use cadence::tenancy::TenantSlug;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// An input that checks a storefront address live. It needs hydration: without JavaScript it is an
+/// inert field, which is fine for a convenience that onboarding enforces again on submit.
+#[component]
+pub fn SlugChecker() -> impl IntoView {
+    let (input, set_input) = signal(String::new());
+    let (result, set_result) = signal(None::<SlugCheck>);
+    let (pending, set_pending) = signal(false);
+    // Each keystroke bumps the generation; only the newest request may write its answer.
+    let generation = StoredValue::new(0u64);
+
+    let check = move |value: String| {
+        let this = generation.get_value() + 1;
+        generation.set_value(this);
+        if value.trim().is_empty() {
+            set_result.set(None);
+            set_pending.set(false);
+            return;
+        }
+        // Rules first, on the client: no round trip for a slug that cannot be valid.
+        if let Err(e) = TenantSlug::parse(&value) {
+            set_result.set(Some(SlugCheck {
+                state: SlugState::Invalid,
+                message: e.to_string(),
+            }));
+            set_pending.set(false);
+            return;
+        }
+        set_pending.set(true);
+        set_timeout(
+            move || {
+                if generation.get_value() != this {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let answer = check_slug(value).await;
+                    if generation.get_value() == this {
+                        set_pending.set(false);
+                        set_result.set(Some(answer.unwrap_or_else(|e| SlugCheck {
+                            state: SlugState::Invalid,
+                            message: e.to_string(),
+                        })));
+                    }
+                });
+            },
+            Duration::from_millis(200),
+        );
+    };
+
+    view! {
+        <form class="slug-checker" on:submit=|ev| ev.prevent_default()>
+            <label for="slug-input">"Claim your storefront address"</label>
+            <div class="slug-checker__row">
+                <input
+                    id="slug-input"
+                    name="slug"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="your-brand"
+                    maxlength="40"
+                    prop:value=input
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        set_input.set(v.clone());
+                        check(v);
+                    }
+                />
+            </div>
+            <p
+                class="slug-checker__result"
+                data-test="slug-result"
+                data-state=move || {
+                    if pending.get() {
+                        "pending"
+                    } else {
+                        match result.get().map(|r| r.state) {
+                            Some(SlugState::Available) => "available",
+                            Some(SlugState::Taken) => "taken",
+                            Some(SlugState::Invalid) => "invalid",
+                            None => "idle",
+                        }
+                    }
+                }
+                aria-live="polite"
+            >
+                {move || {
+                    if pending.get() {
+                        "Checking…".to_string()
+                    } else {
+                        result
+                            .get()
+                            .map(|r| r.message)
+                            .unwrap_or_else(|| {
+                                "3–40 lowercase letters, digits or hyphens.".to_string()
+                            })
+                    }
+                }}
+            </p>
+        </form>
+    }
+}

@@ -1,0 +1,57 @@
+//! The one error type on the wire: what a browser may learn when a server function fails.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A server function's failure, safe to show; internal causes stay in the server's logs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Validation(String),
+    #[error("We could not find that.")]
+    NotFound,
+    #[error("You are not allowed to do that: {0}")]
+    Forbidden(String),
+    #[error("This storefront is currently unavailable.")]
+    Unavailable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    #[error("Could not reach Cadence: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => AppError::Transport(m),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<cadence::Error> for AppError {
+    /// Maps a core error to the wire, logging internal causes and setting the HTTP status.
+    fn from(e: cadence::Error) -> Self {
+        use http::StatusCode;
+        let (status, wire) = match e {
+            cadence::Error::Validation(m) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, AppError::Validation(m))
+            }
+            cadence::Error::NotFound => (StatusCode::NOT_FOUND, AppError::NotFound),
+            cadence::Error::Forbidden(r) => (StatusCode::FORBIDDEN, AppError::Forbidden(r)),
+            cadence::Error::Unavailable => (StatusCode::FORBIDDEN, AppError::Unavailable),
+            internal => {
+                tracing::error!(error = %internal, "a server function failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+            }
+        };
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(status);
+        }
+        wire
+    }
+}

@@ -1,0 +1,112 @@
+//! Cadence's UI: the HTML shell, the platform app and the tenant storefront app, and the wasm entry.
+//!
+//! One wasm bundle hydrates both apps: the server marks `<body data-site=…>` with the site it
+//! rendered, and `hydrate()` picks the same root component.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use serde::{Deserialize, Serialize};
+
+pub use pages::platform::PlatformApp;
+pub use pages::storefront::StorefrontApp;
+
+/// Which of the two apps a request is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SiteKind {
+    Platform,
+    Storefront,
+}
+
+impl SiteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteKind::Platform => "platform",
+            SiteKind::Storefront => "storefront",
+        }
+    }
+}
+
+/// Deployment facts the pages need (given by the server as context).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteConfig {
+    /// Base domain for storefront subdomains, e.g. `localhost` or `cadence.app`.
+    pub base_domain: String,
+    /// Port the public URLs carry (`None` for 80/443).
+    pub public_port: Option<u16>,
+}
+
+impl SiteConfig {
+    /// The storefront address of a slug, as a person would type it.
+    pub fn storefront_host(&self, slug: &str) -> String {
+        match self.public_port {
+            Some(p) => format!("{slug}.{}:{p}", self.base_domain),
+            None => format!("{slug}.{}", self.base_domain),
+        }
+    }
+}
+
+/// The HTML document around either app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let site = current_site();
+    let lang = "en";
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <link rel="stylesheet" id="leptos" href="/pkg/cadence.css" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body data-site=site.as_str()>
+                {match site {
+                    SiteKind::Platform => view! { <PlatformApp /> }.into_any(),
+                    SiteKind::Storefront => view! { <StorefrontApp /> }.into_any(),
+                }}
+            </body>
+        </html>
+    }
+}
+
+/// The site the server resolved for this request (from the Host header, by the server's
+/// middleware); on the client, the platform unless the body says otherwise.
+pub fn current_site() -> SiteKind {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<SiteKind>().copied())
+            .unwrap_or(SiteKind::Platform)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        SiteKind::Platform
+    }
+}
+
+/// Sets up meta context shared by both apps.
+pub(crate) fn provide_app_context() {
+    provide_meta_context();
+}
+
+/// The wasm entry point: hydrates whichever app the server rendered.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    let site = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .and_then(|b| b.get_attribute("data-site"));
+    match site.as_deref() {
+        Some("storefront") => leptos::mount::hydrate_body(StorefrontApp),
+        _ => leptos::mount::hydrate_body(PlatformApp),
+    }
+}

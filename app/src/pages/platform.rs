@@ -1,0 +1,111 @@
+//! The platform app (the base domain): layout, landing page and system status.
+
+use crate::api::load_system_status;
+use crate::components::{NotFound, SlugChecker};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::StaticSegment;
+use leptos_router::components::{A, Route, Router, Routes};
+
+/// The root of the platform app.
+#[component]
+pub fn PlatformApp() -> impl IntoView {
+    crate::provide_app_context();
+    view! {
+        <Router>
+            <div class="shell">
+                <header class="topbar">
+                    <a class="brand" href="/">
+                        <span class="brand__mark" aria-hidden="true"></span>
+                        "Cadence"
+                    </a>
+                    <nav class="topbar__nav" aria-label="Main">
+                        <A href="/">"Home"</A>
+                        <A href="/status">"Status"</A>
+                    </nav>
+                </header>
+                <main class="page">
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=StaticSegment("") view=HomePage />
+                        <Route path=StaticSegment("status") view=StatusPage />
+                    </Routes>
+                </main>
+                <footer class="footer">
+                    <span>"© 2026 Cadence"</span>
+                    <span class="footer__sep">"·"</span>
+                    <span>"Marketing analytics and storefronts for agencies, brands and creators"</span>
+                </footer>
+            </div>
+        </Router>
+    }
+}
+
+/// The landing page: what Cadence is, and the storefront-address checker.
+#[component]
+fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="Cadence — marketing analytics and storefronts" />
+        <section class="hero">
+            <p class="eyebrow">"For agencies, brands and creators"</p>
+            <h1>"Every campaign, storefront and sale in one place"</h1>
+            <p class="lead">
+                "Cadence brings ad performance from Meta, Google Ads, LinkedIn and TikTok together with your own storefront's orders, donations and pledges, so you can see what each channel really earns."
+            </p>
+            <div class="hero__card">
+                <SlugChecker />
+            </div>
+        </section>
+        <section class="features" aria-label="What Cadence does">
+            <article class="feature">
+                <h2>"Storefront on your own address"</h2>
+                <p>"A catalog, orders, donations and pledges in any currency, with every sale attributed to the campaign that brought it."</p>
+            </article>
+            <article class="feature">
+                <h2>"Dashboards that add up"</h2>
+                <p>"Spend, CTR, CPC, CPA and ROAS computed from exact sums, by campaign, day and parish."</p>
+            </article>
+            <article class="feature">
+                <h2>"Built for agencies"</h2>
+                <p>"One login for every client, each tenant's data kept apart by the database itself."</p>
+            </article>
+        </section>
+    }
+}
+
+/// Operators' view of the running system, read live from the database.
+#[component]
+fn StatusPage() -> impl IntoView {
+    let status = Resource::new(|| (), |_| load_system_status());
+    let refresh = move |_| status.refetch();
+    view! {
+        <Title text="System status — Cadence" />
+        <section class="panel">
+            <div class="panel__head">
+                <div>
+                    <h1>"System status"</h1>
+                    <p class="muted">"Live from the database this server is connected to."</p>
+                </div>
+                <button class="button button--secondary" data-test="refresh-status" on:click=refresh>
+                    "Refresh"
+                </button>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Checking…"</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) => view! {
+                            <dl class="facts" data-test="status">
+                                <div><dt>"Database"</dt><dd><span class="badge badge--ok">"Ready"</span></dd></div>
+                                <div><dt>"PostgreSQL"</dt><dd>{s.database_version}</dd></div>
+                                <div><dt>"Migrations applied"</dt><dd data-test="migrations">{s.migrations_applied}</dd></div>
+                                <div><dt>"Checked at"</dt><dd data-test="checked-at">{s.checked_at}</dd></div>
+                            </dl>
+                        }.into_any(),
+                        Err(e) => view! {
+                            <p class="alert alert--error" role="alert">{e.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,150 @@
+//! Configuration from the environment, each setting with a documented default.
+
+use anyhow::{Context, bail};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Everything the server reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `CADENCE_ADDR`: where to listen. Default `127.0.0.1:3000`.
+    pub addr: SocketAddr,
+    /// `CADENCE_BASE_DOMAIN`: storefronts live at `{slug}.{base domain}`. Default `localhost`.
+    pub base_domain: String,
+    /// `CADENCE_PUBLIC_PORT`: the port in public URLs. Default: the listen port (none for 80/443).
+    pub public_port: Option<u16>,
+    /// `CADENCE_DATA_DIR`: the private cluster and uploads. Default `./data`.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: the application role's database. Unset: a private cluster in the data dir.
+    pub database_url: Option<String>,
+    /// `DATABASE_OWNER_URL`: the owner role, for migrations. Default: `DATABASE_URL`.
+    pub database_owner_url: Option<String>,
+    /// `CADENCE_LOG`: `pretty` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `LEPTOS_SITE_ROOT`: the built site (wasm, js, css, public files). Default: `site` beside
+    /// the binary's target folder, as cargo-leptos lays it out.
+    pub site_root: PathBuf,
+    /// `CADENCE_SHUTDOWN_SECS`: how long in-flight requests may take after SIGTERM. Default 20.
+    pub shutdown_grace_secs: u64,
+    /// `CADENCE_DB_MAX_CONNECTIONS`: application pool size. Default 20.
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Builds the configuration from any key → value source (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let addr: SocketAddr = get("CADENCE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("CADENCE_ADDR must be an address such as 127.0.0.1:3000")?;
+        let base_domain = get("CADENCE_BASE_DOMAIN")
+            .unwrap_or_else(|| "localhost".into())
+            .trim()
+            .trim_matches('.')
+            .to_ascii_lowercase();
+        if base_domain.is_empty() || base_domain.contains(['/', ':', ' ']) {
+            bail!("CADENCE_BASE_DOMAIN must be a bare domain such as localhost or cadence.example");
+        }
+        let public_port = match get("CADENCE_PUBLIC_PORT") {
+            Some(p) => Some(
+                p.parse()
+                    .context("CADENCE_PUBLIC_PORT must be a port number")?,
+            ),
+            None => Some(addr.port()),
+        }
+        .filter(|p| *p != 80 && *p != 443);
+        let log_format = match get("CADENCE_LOG").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("CADENCE_LOG must be `pretty` or `json`, not `{other}`"),
+        };
+        let site_root = get("LEPTOS_SITE_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_site_root);
+        Ok(Self {
+            addr,
+            base_domain,
+            public_port,
+            data_dir: get("CADENCE_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "data".into()),
+            database_url: get("DATABASE_URL"),
+            database_owner_url: get("DATABASE_OWNER_URL"),
+            log_format,
+            site_root,
+            shutdown_grace_secs: get("CADENCE_SHUTDOWN_SECS")
+                .map(|s| s.parse())
+                .transpose()
+                .context("CADENCE_SHUTDOWN_SECS must be a number of seconds")?
+                .unwrap_or(20),
+            db_max_connections: get("CADENCE_DB_MAX_CONNECTIONS")
+                .map(|s| s.parse())
+                .transpose()
+                .context("CADENCE_DB_MAX_CONNECTIONS must be a number")?
+                .unwrap_or(20),
+        })
+    }
+}
+
+/// `<target>/site` for a binary at `<target>/<profile>/cadence`, else `target/site`.
+fn default_site_root() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent().map(|t| t.join("site")))
+        .filter(|p| p.join("pkg").exists())
+        .unwrap_or_else(|| PathBuf::from("target/site"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.base_domain, "localhost");
+        assert_eq!(c.public_port, Some(3000));
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        assert!(c.database_url.is_none());
+        assert_eq!(c.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn standard_ports_are_left_out_of_public_urls() {
+        let c = config(&[("CADENCE_ADDR", "0.0.0.0:443")]).unwrap();
+        assert_eq!(c.public_port, None);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_setting_named() {
+        let e = config(&[("CADENCE_LOG", "xml")]).unwrap_err().to_string();
+        assert!(e.contains("CADENCE_LOG"), "{e}");
+        let e = config(&[("CADENCE_ADDR", "nope")]).unwrap_err().to_string();
+        assert!(e.contains("CADENCE_ADDR"), "{e}");
+        let e = config(&[("CADENCE_BASE_DOMAIN", "http://x")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("CADENCE_BASE_DOMAIN"), "{e}");
+    }
+}

@@ -1,0 +1,11 @@
+//! The Cadence server: configuration, telemetry, database start-up, router and middleware.
+//! `main.rs` is the CLI on top; integration tests use [`router::build_router`] directly.
+
+pub mod config;
+pub mod database;
+pub mod health;
+pub mod router;
+pub mod seed;
+pub mod serve;
+pub mod site;
+pub mod telemetry;

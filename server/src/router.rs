@@ -1,0 +1,123 @@
+//! The HTTP router: health endpoints, the Leptos apps and server functions, static files, and the
+//! middleware around them (request ids, tracing, site resolution). Tests drive this same router.
+
+use crate::health;
+use crate::site::{SiteResolver, resolve_site};
+use app::{PlatformApp, SiteConfig, StorefrontApp, shell};
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use axum::routing::get;
+use cadence::db::Database;
+use leptos::prelude::*;
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::collections::HashSet;
+use tower::ServiceBuilder;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// What every handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Database,
+    pub site: SiteConfig,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Database {
+    fn from_ref(s: &AppState) -> Self {
+        s.db.clone()
+    }
+}
+
+/// Request ids are UUID v7, so they sort by time in logs.
+#[derive(Clone, Copy, Default)]
+struct MakeRequestUuidV7;
+
+impl MakeRequestId for MakeRequestUuidV7 {
+    fn make_request_id<B>(&mut self, _req: &Request<B>) -> Option<RequestId> {
+        uuid::Uuid::now_v7()
+            .to_string()
+            .parse()
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Both apps' routes, each path once: the shell renders whichever app the Host resolved to.
+fn route_list() -> Vec<AxumRouteListing> {
+    let mut seen = HashSet::new();
+    generate_route_list(PlatformApp)
+        .into_iter()
+        .chain(generate_route_list(StorefrontApp))
+        .filter(|r| seen.insert(r.path().to_string()))
+        .collect()
+}
+
+pub fn build_router(state: AppState) -> Router {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let context = {
+        let db = state.db.clone();
+        let site = state.site.clone();
+        move || {
+            provide_context(db.clone());
+            provide_context(site.clone());
+        }
+    };
+    let resolver = SiteResolver {
+        db: state.db.clone(),
+        base_domain: state.site.base_domain.clone(),
+    };
+
+    let apps = Router::new()
+        .leptos_routes_with_context(&state, route_list(), context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(resolver, resolve_site));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(apps)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(
+                    x_request_id.clone(),
+                    MakeRequestUuidV7,
+                ))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|req: &Request<_>| {
+                            let request_id = req
+                                .headers()
+                                .get("x-request-id")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("");
+                            tracing::info_span!(
+                                "request",
+                                method = %req.method(),
+                                path = %req.uri().path(),
+                                request_id = %request_id,
+                                tenant_id = tracing::field::Empty,
+                            )
+                        })
+                        .on_request(())
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(x_request_id)),
+        )
+}

@@ -1,0 +1,94 @@
+//! Serving: bind, run the router, and shut down gracefully on SIGTERM or Ctrl-C.
+
+use crate::config::Config;
+use crate::database::{Exclusive, OpenDatabase};
+use crate::router::{AppState, build_router};
+use anyhow::Context;
+use app::SiteConfig;
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Runs the server until a shutdown signal, then drains requests and stops the private cluster.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let open = OpenDatabase::open(&config, Exclusive::Yes).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (set CADENCE_ADDR to another address)",
+                config.addr
+            )
+        })?;
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        db: open.db.clone(),
+        site: SiteConfig {
+            base_domain: config.base_domain.clone(),
+            public_port: config.public_port,
+        },
+    };
+    let app = build_router(state);
+    let site = app_url(&config, None);
+    tracing::info!(
+        "Cadence is serving {site} (storefronts at {})",
+        app_url(&config, Some("{slug}"))
+    );
+
+    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: no new connections; finishing requests in flight");
+        let _ = signalled_tx.send(());
+    });
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    tokio::select! {
+        result = server => result.context("the server stopped with an error")?,
+        _ = async { if signalled_rx.await.is_ok() { tokio::time::sleep(grace).await } else { std::future::pending::<()>().await } } => {
+            tracing::warn!(seconds = grace.as_secs(), "requests still running after the grace period were cut off");
+        }
+    }
+    open.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Leptos' options, from our configuration rather than from Cargo.toml at run time.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("cadence")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
+}
+
+fn app_url(config: &Config, sub: Option<&str>) -> String {
+    let host = match sub {
+        Some(s) => format!("{s}.{}", config.base_domain),
+        None => config.base_domain.clone(),
+    };
+    match config.public_port {
+        Some(p) => format!("http://{host}:{p}"),
+        None => format!("http://{host}"),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

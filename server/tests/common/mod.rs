@@ -1,0 +1,159 @@
+//! Test helpers: one throwaway migrated database per test binary (in a shared private test
+//! cluster), and a `TestApp` that drives the real router in-process.
+#![allow(dead_code)]
+
+use app::SiteConfig;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use cadence::db::Database;
+use cadence::db::cluster::{Cluster, ClusterOptions};
+use cadence::tenancy::{ResolvedTenant, TenantSlug, create_tenant};
+use http_body_util::BodyExt;
+use server::router::{AppState, build_router};
+use sqlx::Connection;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use tower::ServiceExt;
+
+pub const BASE_DOMAIN: &str = "cadence.test";
+
+/// Connection strings of this test binary's database.
+pub struct TestDb {
+    pub owner_url: String,
+    pub app_url: String,
+    pub data_dir: PathBuf,
+}
+
+/// The shared test cluster's directory: `CADENCE_TEST_PG_DIR`, or a folder under the temp dir.
+pub fn test_cluster_dir() -> PathBuf {
+    std::env::var_os("CADENCE_TEST_PG_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("cadence-test-pg"))
+}
+
+/// Creates (once per process) a fresh database in the test cluster and migrates it.
+pub fn test_db() -> &'static TestDb {
+    static DB: OnceLock<TestDb> = OnceLock::new();
+    DB.get_or_init(|| {
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let dir = test_cluster_dir();
+                let cluster = Cluster::ensure(&dir, ClusterOptions { fast_unsafe: true })
+                    .await
+                    .expect("the test cluster starts");
+                let name = format!("cadence_test_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = sqlx::PgConnection::connect(&cluster.owner_url())
+                    .await
+                    .unwrap();
+                sqlx::query(&format!("create database {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                conn.close().await.unwrap();
+                let owner_url = cluster.owner_url_for(&name);
+                cadence::db::migrate(&owner_url)
+                    .await
+                    .expect("migrations apply");
+                TestDb {
+                    app_url: cluster.app_url_for(&name),
+                    owner_url,
+                    data_dir: dir,
+                }
+            })
+        })
+        .join()
+        .expect("test database set-up")
+    })
+}
+
+/// The application under test, with its own pool on this binary's database.
+pub struct TestApp {
+    pub db: Database,
+    router: axum::Router,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let t = test_db();
+        let db = Database::connect(&t.app_url, 5)
+            .await
+            .expect("the app role connects");
+        let state = AppState {
+            leptos_options: leptos::prelude::LeptosOptions::builder()
+                .output_name("cadence")
+                .site_root("target/site")
+                .build(),
+            db: db.clone(),
+            site: SiteConfig {
+                base_domain: BASE_DOMAIN.into(),
+                public_port: None,
+            },
+        };
+        TestApp {
+            db,
+            router: build_router(state),
+        }
+    }
+
+    /// Sends a request through the real router.
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers")
+    }
+
+    /// GET a path on a host (the platform's base domain, or `{slug}.{base domain}`).
+    pub async fn get(&self, host: &str, path: &str) -> (StatusCode, String) {
+        let res = self
+            .send(
+                Request::get(path)
+                    .header(header::HOST, host)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let status = res.status();
+        (status, body_text(res).await)
+    }
+
+    /// A new tenant with a random slug, so tests never collide.
+    pub async fn new_tenant(&self, name: &str) -> ResolvedTenant {
+        let slug = TenantSlug::parse(&random_slug()).unwrap();
+        create_tenant(&self.db, &slug, name)
+            .await
+            .expect("tenant created")
+    }
+
+    /// A connection as the owner role, for test set-up that has no product path yet.
+    pub async fn owner_conn(&self) -> sqlx::PgConnection {
+        sqlx::PgConnection::connect(&test_db().owner_url)
+            .await
+            .unwrap()
+    }
+
+    /// A connection as the application role, for probing row-level security directly.
+    pub async fn app_conn(&self) -> sqlx::PgConnection {
+        sqlx::PgConnection::connect(&test_db().app_url)
+            .await
+            .unwrap()
+    }
+}
+
+pub fn storefront_host(slug: &str) -> String {
+    format!("{slug}.{BASE_DOMAIN}")
+}
+
+pub fn random_slug() -> String {
+    format!("t-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
+}
+
+pub async fn body_text(res: Response<Body>) -> String {
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}

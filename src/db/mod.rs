@@ -1,0 +1,106 @@
+//! The database: the application pool (the one door to tenant data), migrations and the private cluster.
+
+pub mod cluster;
+
+use crate::Result;
+use crate::tenancy::TenantScope;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The application role's connection pool. The pool itself never leaves the core: callers get
+/// feature functions that take a [`TenantScope`], and those open tenant transactions here.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pool: PgPool,
+}
+
+impl Database {
+    /// Connects as the application role (`DATABASE_URL`).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)?.application_name("cadence");
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// For core modules only: queries that need no tenant (directory look-ups through
+    /// security-definer functions, health checks).
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The tenant door: a transaction whose first act sets `app.tenant_id` / `app.user_id`
+    /// transaction-locally, so row-level security confines every query in it to one tenant and a
+    /// pooled connection carries nothing over to the next request.
+    pub(crate) async fn tenant_tx(
+        &self,
+        scope: &TenantScope,
+    ) -> Result<Transaction<'static, Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)",
+        )
+        .bind(scope.tenant_id().to_string())
+        .bind(scope.user_id().map(|u| u.to_string()).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+        Ok(tx)
+    }
+}
+
+/// Facts about the database for the status page and `/readyz`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DatabaseInfo {
+    pub server_version: String,
+    pub migrations_applied: i64,
+    pub latest_migration: Option<i64>,
+}
+
+impl Database {
+    pub async fn info(&self) -> Result<DatabaseInfo> {
+        let server_version: String = sqlx::query_scalar("show server_version")
+            .fetch_one(&self.pool)
+            .await?;
+        let (migrations_applied, latest_migration): (i64, Option<i64>) =
+            sqlx::query_as("select count(*), max(version) from _sqlx_migrations where success")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(DatabaseInfo {
+            server_version,
+            migrations_applied,
+            latest_migration,
+        })
+    }
+}
+
+/// Applies pending migrations as the owner role (`DATABASE_OWNER_URL`).
+#[tracing::instrument(name = "Apply database migrations", skip_all)]
+pub async fn migrate(owner_url: &str) -> Result<()> {
+    let options = PgConnectOptions::from_str(owner_url)?.application_name("cadence-migrate");
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    pool.close().await;
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Cadence's domain core: tenancy, the one door to tenant data, and each feature's rules and SQL.
+//!
+//! Model types compile everywhere (the wasm UI shares them); everything that touches the database
+//! sits behind the `ssr` feature.
+
+pub mod storefront;
+pub mod tenancy;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod error;
+
+#[cfg(feature = "ssr")]
+pub use error::{Error, Result};

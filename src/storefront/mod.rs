@@ -1,0 +1,9 @@
+//! The public storefront: what a visitor sees of a tenant (model shared with the UI, SQL behind `ssr`).
+
+mod model;
+pub use model::*;
+
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+pub use service::*;

@@ -1,0 +1,117 @@
+//! The tenant directory: finding a tenant by slug (storefront Host resolution) and creating tenants.
+
+use super::{SlugAvailability, TenantId, TenantScope, TenantSlug, TenantStatus};
+use crate::db::Database;
+use crate::{Error, Result};
+use uuid::Uuid;
+
+/// A tenant found by its slug, with the scope that opens its data.
+#[derive(Clone, Debug)]
+pub struct ResolvedTenant {
+    pub scope: TenantScope,
+    pub slug: String,
+    pub name: String,
+    pub status: TenantStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct TenantRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    status: String,
+}
+
+impl TenantRow {
+    fn into_resolved(self) -> ResolvedTenant {
+        ResolvedTenant {
+            scope: TenantScope::new(TenantId(self.id), None),
+            slug: self.slug,
+            name: self.name,
+            status: if self.status == "suspended" {
+                TenantStatus::Suspended
+            } else {
+                TenantStatus::Active
+            },
+        }
+    }
+}
+
+/// Looks a tenant up by slug for the public storefront (anonymous visitors).
+#[tracing::instrument(name = "Resolve a storefront's tenant by slug", skip(db))]
+pub async fn resolve_by_slug(db: &Database, slug: &str) -> Result<Option<ResolvedTenant>> {
+    let Ok(slug) = TenantSlug::parse(slug) else {
+        return Ok(None);
+    };
+    let row: Option<TenantRow> =
+        sqlx::query_as("select id, slug, name, status from tenant_directory($1)")
+            .bind(slug.as_str())
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(TenantRow::into_resolved))
+}
+
+/// Says whether a slug can still be claimed, with the reason when it cannot.
+#[tracing::instrument(name = "Check whether a slug is available", skip(db))]
+pub async fn slug_availability(db: &Database, input: &str) -> Result<SlugAvailability> {
+    let slug = match TenantSlug::parse(input) {
+        Ok(slug) => slug,
+        Err(e) => {
+            return Ok(SlugAvailability::Invalid {
+                reason: e.to_string(),
+            });
+        }
+    };
+    let taken: bool = sqlx::query_scalar("select exists(select 1 from tenant_directory($1))")
+        .bind(slug.as_str())
+        .fetch_one(db.pool())
+        .await?;
+    let slug = slug.to_string();
+    Ok(if taken {
+        SlugAvailability::Taken { slug }
+    } else {
+        SlugAvailability::Available { slug }
+    })
+}
+
+/// Creates a tenant (used by the demo seed now, by onboarding later). A taken slug is a validation
+/// error, not a database error.
+#[tracing::instrument(name = "Create a tenant", skip(db))]
+pub async fn create_tenant(db: &Database, slug: &TenantSlug, name: &str) -> Result<ResolvedTenant> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(Error::Validation(
+            "A tenant name needs 1 to 120 characters.".into(),
+        ));
+    }
+    let id = Uuid::now_v7();
+    let mut tx = db.pool().begin().await?;
+    // The new tenant's own scope lets the insert pass the row-level policy on its own row.
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let inserted = sqlx::query("insert into tenants (id, slug, name) values ($1, $2, $3)")
+        .bind(id)
+        .bind(slug.as_str())
+        .bind(name)
+        .execute(&mut *tx)
+        .await;
+    match inserted {
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("tenants_slug_key") => {
+            return Err(Error::Validation(format!(
+                "The address {slug} is already taken."
+            )));
+        }
+        other => {
+            other?;
+        }
+    }
+    tx.commit().await?;
+    Ok(ResolvedTenant {
+        scope: TenantScope::new(TenantId(id), None),
+        slug: slug.to_string(),
+        name: name.to_string(),
+        status: TenantStatus::Active,
+    })
+}

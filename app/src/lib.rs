@@ -101,12 +101,16 @@ pub(crate) fn provide_app_context() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let site = web_sys::window()
+    let body = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.body())
-        .and_then(|b| b.get_attribute("data-site"));
+        .and_then(|d| d.body());
+    let site = body.as_ref().and_then(|b| b.get_attribute("data-site"));
     match site.as_deref() {
         Some("storefront") => leptos::mount::hydrate_body(StorefrontApp),
         _ => leptos::mount::hydrate_body(PlatformApp),
+    }
+    // A marker for people and tests: interactive from here on.
+    if let Some(body) = body {
+        let _ = body.set_attribute("data-hydrated", "true");
     }
 }

@@ -64,12 +64,10 @@ impl OpenDatabase {
     /// Closes the pool and stops the private cluster if this process started it.
     pub async fn close(self) {
         self.db.close().await;
-        if let Some(cluster) = &self.cluster {
-            if cluster.started_here() {
-                if let Err(e) = cluster.stop() {
-                    tracing::error!(error = %e, "could not stop the private cluster cleanly");
-                }
-            }
+        if let Some(cluster) = self.cluster.as_ref().filter(|c| c.started_here())
+            && let Err(e) = cluster.stop()
+        {
+            tracing::error!(error = %e, "could not stop the private cluster cleanly");
         }
     }
 

@@ -51,14 +51,13 @@ async fn wait_ready(port: u16, child: &mut Child) {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the server exited early with {status}");
         }
-        if let Ok(r) = client
+        let ready = client
             .get(format!("http://127.0.0.1:{port}/readyz"))
             .send()
             .await
-        {
-            if r.status().is_success() {
-                return;
-            }
+            .is_ok_and(|r| r.status().is_success());
+        if ready {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, clippy (native and wasm), unit and integration tests against a
+# throwaway PostgreSQL cluster, and the end-to-end specs in Chromium against a real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/bootstrap.sh
+source scripts/env.sh
+
+step() { printf '\n\033[1;34m[test]\033[0m %s\n' "$*"; }
+work="$(mktemp -d /tmp/cadence-test.XXXXXX)"
+chmod 755 "$work"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  # Stop the throwaway test cluster (the e2e server stopped its own on SIGTERM).
+  if [ -f "$work/pg/postgres-credentials.json" ]; then
+    CADENCE_DATA_DIR="$work/pg" "$CARGO_TARGET_DIR/debug/cadence" db stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "clippy (server side)"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "clippy (browser side)"
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "build (cargo leptos)"
+cargo leptos build
+
+step "unit and integration tests (real PostgreSQL)"
+export CADENCE_TEST_PG_DIR="$work/pg"
+cargo test --locked
+
+step "end-to-end (Chromium)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+export CADENCE_ADDR="127.0.0.1:$port"
+export CADENCE_DATA_DIR="$work/e2e"
+export LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site"
+export CADENCE_LOG=json
+"$CARGO_TARGET_DIR/debug/cadence" serve --seed-demo >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.1
+done
+export CADENCE_E2E_PORT="$port"
+(cd end2end && npx playwright test) || { echo "--- server log (tail)"; tail -50 "$work/server.log"; exit 1; }
+
+step "shutdown"
+kill -TERM "$server_pid"
+start=$(date +%s)
+wait "$server_pid"
+echo "server stopped cleanly in $(( $(date +%s) - start ))s"
+server_pid=""

@@ -101,6 +101,11 @@ pub async fn resolve_site(
     }
 }
 
+/// Paths of the built site's files (wasm, js, css, favicon), served whatever the Host.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg"
+}
+
 /// A small self-contained page for answers given before either app renders.
 fn plain_page(status: StatusCode, title: &str, message: &str) -> Response {
     let body = format!(
@@ -147,6 +152,15 @@ mod tests {
             classify_host("Shop-1.Cadence.App", "cadence.app"),
             HostTarget::Storefront("shop-1".into())
         );
+    }
+
+    #[test]
+    fn only_built_assets_skip_site_resolution() {
+        assert!(is_static_asset("/pkg/cadence.css"));
+        assert!(is_static_asset("/favicon.svg"));
+        assert!(!is_static_asset("/"));
+        assert!(!is_static_asset("/api/check_slug"));
+        assert!(!is_static_asset("/pkgs"));
     }
 
     #[test]

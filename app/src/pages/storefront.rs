@@ -30,7 +30,7 @@ pub fn StorefrontApp() -> impl IntoView {
                     </Routes>
                 </main>
                 <footer class="footer">
-                    <span>"Powered by "</span>
+                    <span>"Powered by"</span>
                     <strong>"Cadence"</strong>
                 </footer>
             </div>

@@ -52,6 +52,11 @@ pub async fn resolve_site(
     mut req: Request,
     next: Next,
 ) -> Response {
+    // Built assets are the same for every host, and the refusal pages below need the stylesheet.
+    if is_static_asset(req.uri().path()) {
+        req.extensions_mut().insert(SiteKind::Platform);
+        return next.run(req).await;
+    }
     let host = req
         .headers()
         .get(header::HOST)

@@ -155,3 +155,17 @@ async fn creating_a_tenant_with_a_taken_slug_is_a_validation_error() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn built_assets_are_served_whatever_the_host() {
+    let app = TestApp::spawn().await;
+    // No site is built in the test, so the answer is the file handler's 404, not a storefront page.
+    let (status, body) = app
+        .get(&storefront_host(&random_slug()), "/pkg/cadence.css")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        !body.contains("There is no storefront at this address"),
+        "{body}"
+    );
+}

@@ -1,8 +1,23 @@
 //! Tenant isolation: the catalog rule (RLS on every tenant table) and cross-tenant reads and writes.
 
 mod common;
+use cadence::tenancy::ResolvedTenant;
 use common::*;
 use sqlx::Row;
+
+/// A raw transaction as the application role, scoped to a tenant the way the tenant door does it.
+async fn scoped_tx<'c>(
+    conn: &'c mut sqlx::PgConnection,
+    tenant: &ResolvedTenant,
+) -> sqlx::Transaction<'c, sqlx::Postgres> {
+    let mut tx = sqlx::Connection::begin(conn).await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(tenant.scope.tenant_id().to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx
+}
 
 #[tokio::test]
 async fn every_tenant_table_has_row_level_security_enabled_forced_and_a_policy() {
@@ -109,12 +124,7 @@ async fn tenant_b_cannot_write_rows_for_tenant_a() {
     let a = app.new_tenant("Victim").await;
     let b = app.new_tenant("Intruder").await;
     let mut conn = app.app_conn().await;
-    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(b.scope.tenant_id().to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = scoped_tx(&mut conn, &b).await;
     let err = sqlx::query(
         "insert into storefront_settings (tenant_id, display_name) values ($1, 'pwned')",
     )
@@ -125,12 +135,7 @@ async fn tenant_b_cannot_write_rows_for_tenant_a() {
     assert!(err.to_string().contains("row-level security"), "{err}");
     tx.rollback().await.unwrap();
 
-    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(b.scope.tenant_id().to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = scoped_tx(&mut conn, &b).await;
     let updated = sqlx::query("update tenants set name = 'pwned' where id = $1")
         .bind(a.scope.tenant_id().0)
         .execute(&mut *tx)
@@ -149,12 +154,7 @@ async fn a_transaction_local_scope_does_not_leak_into_the_next_transaction() {
         .await
         .unwrap();
     let mut conn = app.app_conn().await;
-    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(a.scope.tenant_id().to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = scoped_tx(&mut conn, &a).await;
     let inside: i64 = sqlx::query_scalar("select count(*) from storefront_settings")
         .fetch_one(&mut *tx)
         .await

@@ -3,8 +3,14 @@
 //! Model types compile everywhere (the wasm UI shares them); everything that touches the database
 //! sits behind the `ssr` feature.
 
+pub mod auth;
 pub mod storefront;
 pub mod tenancy;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod notify;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -13,3 +19,5 @@ pub mod error;
 
 #[cfg(feature = "ssr")]
 pub use error::{Error, Result};
+/// Ids are UUIDs (v7 when made on the server); re-exported so the UI needs no uuid dependency.
+pub use uuid::Uuid;

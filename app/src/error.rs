@@ -11,6 +11,8 @@ pub enum AppError {
     Validation(String),
     #[error("We could not find that.")]
     NotFound,
+    #[error("Please log in to continue.")]
+    Unauthenticated,
     #[error("You are not allowed to do that: {0}")]
     Forbidden(String),
     #[error("This storefront is currently unavailable.")]

@@ -38,6 +38,8 @@ pub struct SiteConfig {
     pub base_domain: String,
     /// Port the public URLs carry (`None` for 80/443).
     pub public_port: Option<u16>,
+    /// Whether the development mailbox is open (no SMTP configured, local development).
+    pub dev_mailbox: bool,
 }
 
 impl SiteConfig {

@@ -35,6 +35,11 @@ pub struct Config {
     pub shutdown_grace_secs: u64,
     /// `CADENCE_DB_MAX_CONNECTIONS`: application pool size. Default 20.
     pub db_max_connections: u32,
+    /// `CADENCE_SECURE_COOKIES`: mark cookies `Secure` (set `true` behind HTTPS). Default false.
+    pub secure_cookies: bool,
+    /// `SMTP_URL`: where mail is sent (e.g. `smtps://user:pass@smtp.example.com`). Unset: mail
+    /// stays in the outbox and the development mailbox shows it (on a loopback address).
+    pub smtp_url: Option<String>,
 }
 
 impl Config {
@@ -93,6 +98,11 @@ impl Config {
                 .transpose()
                 .context("CADENCE_DB_MAX_CONNECTIONS must be a number")?
                 .unwrap_or(20),
+            smtp_url: get("SMTP_URL"),
+            secure_cookies: matches!(
+                get("CADENCE_SECURE_COOKIES").as_deref(),
+                Some("1" | "true" | "yes")
+            ),
         })
     }
 }

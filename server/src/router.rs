@@ -16,6 +16,8 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
 /// What every handler may need.
@@ -24,6 +26,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Database,
     pub site: SiteConfig,
+    /// Mark session cookies `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -50,6 +54,23 @@ impl MakeRequestId for MakeRequestUuidV7 {
             .ok()
             .map(RequestId::new)
     }
+}
+
+/// Pages and server functions may carry a person's data: no shared cache may keep them. Built
+/// assets are the exception (they are the same for everyone).
+async fn private_no_store(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let mut res = next.run(req).await;
+    if !is_asset {
+        res.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    res
 }
 
 /// Both apps' routes, each path once: the shell renders whichever app the Host resolved to.
@@ -87,6 +108,19 @@ pub fn build_router(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn_with_state(resolver, resolve_site));
+
+    // Sessions in PostgreSQL: any app server can serve any request. Idle expiry here, absolute
+    // expiry in the app's session check.
+    let sessions = SessionManagerLayer::new(state.db.session_store())
+        .with_name("cadence_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+
+    let apps = apps
+        .layer(axum::middleware::from_fn(private_no_store))
+        .layer(sessions);
 
     Router::new()
         .route("/healthz", get(health::healthz))

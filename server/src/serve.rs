@@ -26,7 +26,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         site: SiteConfig {
             base_domain: config.base_domain.clone(),
             public_port: config.public_port,
+            dev_mailbox: config.smtp_url.is_none() && config.addr.ip().is_loopback(),
         },
+        secure_cookies: config.secure_cookies,
     };
     let app = build_router(state);
     let site = app_url(&config, None);

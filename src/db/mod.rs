@@ -42,6 +42,12 @@ impl Database {
         self.pool.close().await;
     }
 
+    /// The session store (tower-sessions' PostgreSQL layout, created by the migrations), so any
+    /// app server can serve any request.
+    pub fn session_store(&self) -> tower_sessions_sqlx_store::PostgresStore {
+        tower_sessions_sqlx_store::PostgresStore::new(self.pool.clone())
+    }
+
     /// For core modules only: queries that need no tenant (directory look-ups through
     /// security-definer functions, health checks).
     pub(crate) fn pool(&self) -> &PgPool {

@@ -1,4 +1,5 @@
 //! Pages, grouped by the app they belong to.
 
+pub mod account;
 pub mod platform;
 pub mod storefront;

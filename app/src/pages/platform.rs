@@ -1,7 +1,12 @@
 //! The platform app (the base domain): layout, landing page and system status.
 
+use crate::api::auth::who_am_i;
 use crate::api::load_system_status;
 use crate::components::{NotFound, SlugChecker};
+use crate::pages::account::{
+    AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
+    VerifyPage,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::StaticSegment;
@@ -22,12 +27,21 @@ pub fn PlatformApp() -> impl IntoView {
                     <nav class="topbar__nav" aria-label="Main">
                         <A href="/">"Home"</A>
                         <A href="/status">"Status"</A>
+                        <UserMenu />
                     </nav>
                 </header>
                 <main class="page">
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=StaticSegment("") view=HomePage />
                         <Route path=StaticSegment("status") view=StatusPage />
+                        <Route path=StaticSegment("signup") view=SignUpPage />
+                        <Route path=StaticSegment("check-email") view=CheckEmailPage />
+                        <Route path=StaticSegment("verify") view=VerifyPage />
+                        <Route path=StaticSegment("login") view=LogInPage />
+                        <Route path=StaticSegment("forgot") view=ForgotPage />
+                        <Route path=StaticSegment("reset") view=ResetPage />
+                        <Route path=StaticSegment("app") view=AppHomePage />
+                        <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />
                     </Routes>
                 </main>
                 <footer class="footer">
@@ -37,6 +51,29 @@ pub fn PlatformApp() -> impl IntoView {
                 </footer>
             </div>
         </Router>
+    }
+}
+
+/// Log-in and sign-up links, or the signed-in user's name linking to their workspace.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    // Re-check after every navigation, so logging in or out updates the header.
+    let user = Resource::new(move || location.pathname.get(), |_| who_am_i());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => view! {
+                        <A href="/app" attr:data-test="user-menu">{u.display_name}</A>
+                    }.into_any(),
+                    _ => view! {
+                        <A href="/login">"Log in"</A>
+                        <a class="button button--small" href="/signup">"Sign up"</a>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

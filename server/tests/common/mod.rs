@@ -91,7 +91,9 @@ impl TestApp {
             site: SiteConfig {
                 base_domain: BASE_DOMAIN.into(),
                 public_port: None,
+                dev_mailbox: true,
             },
+            secure_cookies: false,
         };
         TestApp {
             db,
@@ -156,4 +158,85 @@ pub fn random_slug() -> String {
 pub async fn body_text(res: Response<Body>) -> String {
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The answer to a server-function call or form post.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The session cookie this answer set, if any (`name=value`).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("cadence_session="))
+            .map(|c| c.split(';').next().unwrap_or("").to_string())
+    }
+}
+
+impl TestApp {
+    /// Calls a server function (URL-encoded form body) on the platform host, with a cookie.
+    pub async fn call(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(path)
+            .header(header::HOST, BASE_DOMAIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self.send(req.body(Body::from(body)).unwrap()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        Answer {
+            status,
+            headers,
+            body: body_text(res).await,
+        }
+    }
+
+    /// The newest mail to an address, from the outbox.
+    pub async fn last_mail(&self, to: &str) -> cadence::notify::OutboxMessage {
+        cadence::notify::recent(&self.db, Some(to), 1)
+            .await
+            .unwrap()
+            .pop()
+            .expect("a mail was sent")
+    }
+}
+
+/// The token in the first link of a mail body (`...?token=...`).
+pub fn token_in(body: &str) -> String {
+    let start = body.find("token=").expect("a link with a token") + "token=".len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
+}
+
+pub fn random_email() -> String {
+    format!(
+        "u{}@example.com",
+        &uuid::Uuid::now_v7().simple().to_string()[16..]
+    )
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

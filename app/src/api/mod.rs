@@ -1,5 +1,7 @@
 //! Server functions: thin wrappers that take the request's scope, call the core and map to UI types.
 
+pub mod auth;
+
 use crate::error::AppError;
 use cadence::storefront::StorefrontProfile;
 use leptos::prelude::*;
@@ -74,6 +76,36 @@ pub async fn load_system_status() -> Result<SystemStatus, AppError> {
     })
 }
 
+/// A message in the development mailbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailView {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub at: String,
+}
+
+/// The development mailbox: outgoing mail kept because no SMTP server is configured. Open only
+/// when the server runs for local development (see `SiteConfig::dev_mailbox`).
+#[server]
+pub async fn dev_mailbox(to: Option<String>) -> Result<Vec<MailView>, AppError> {
+    let config = ssr::site_config()?;
+    if !config.dev_mailbox {
+        return Err(AppError::NotFound);
+    }
+    let db = ssr::db()?;
+    let list = cadence::notify::recent(&db, to.as_deref().filter(|t| !t.is_empty()), 50).await?;
+    Ok(list
+        .into_iter()
+        .map(|m| MailView {
+            to: m.to_address,
+            subject: m.subject,
+            body: m.body_text,
+            at: m.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        })
+        .collect())
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     //! Reaching the request's context from server functions.
@@ -99,6 +131,39 @@ pub(crate) mod ssr {
         use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<ResolvedTenant>().cloned())
             .ok_or(AppError::NotFound)
+    }
+
+    /// Where a request came from: client address, user agent and request id.
+    pub fn request_meta() -> cadence::audit::RequestMeta {
+        let parts = use_context::<http::request::Parts>();
+        let header = |name: &str| {
+            parts
+                .as_ref()
+                .and_then(|p| p.headers.get(name))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let ip = parts
+            .as_ref()
+            .and_then(|p| {
+                p.extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            })
+            .map(|c| c.0.ip().to_string());
+        cadence::audit::RequestMeta {
+            ip,
+            user_agent: header("user-agent"),
+            request_id: header("x-request-id"),
+        }
+    }
+
+    /// The platform's own address, for links in emails.
+    pub fn app_url() -> Result<String, AppError> {
+        let c = site_config()?;
+        Ok(match c.public_port {
+            Some(p) => format!("http://{}:{p}", c.base_domain),
+            None => format!("https://{}", c.base_domain),
+        })
     }
 
     pub fn now_utc() -> String {

@@ -1,0 +1,274 @@
+//! Account pages: sign up, check your inbox, verify, log in, forgot and reset password, the
+//! signed-in home with password change and log-out, and the development mailbox.
+
+use crate::api::auth::{
+    ChangePassword, ForgotPassword, LogIn, LogOut, ResetPassword, SignUp, verify_email, who_am_i,
+};
+use crate::api::{MailView, dev_mailbox};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_query_map;
+
+/// Shows the error of the last submission, if any.
+fn action_error<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        value.get().and_then(|r| r.err()).map(|e| {
+            view! { <p class="alert alert--error" role="alert" data-test="form-error">{e.to_string()}</p> }
+        })
+    }
+}
+
+#[component]
+fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} — Cadence") />
+        <section class="auth-card">
+            <h1>{title}</h1>
+            {children()}
+        </section>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    view! {
+        <AuthCard title="Create your account">
+            <p class="muted">"Free to start. You will confirm your email address next."</p>
+            <ActionForm action=action attr:class="form">
+                <label for="display_name">"Your name"</label>
+                <input id="display_name" name="display_name" type="text" autocomplete="name" required />
+                <label for="email">"Work email"</label>
+                <input id="email" name="email" type="email" autocomplete="email" required />
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
+                <p class="hint">"At least 12 characters. A short sentence works well."</p>
+                {action_error(action.value())}
+                <button class="button button--block" type="submit">"Create account"</button>
+            </ActionForm>
+            <p class="auth-card__alt">"Already have an account? " <A href="/login">"Log in"</A></p>
+        </AuthCard>
+    }
+}
+
+#[component]
+pub fn CheckEmailPage() -> impl IntoView {
+    let query = use_query_map();
+    let to = move || query.read().get("to").unwrap_or_default();
+    let reset = move || query.read().get("reason").as_deref() == Some("reset");
+    view! {
+        <AuthCard title="Check your inbox">
+            <p data-test="check-email">
+                {move || if reset() {
+                    format!("If an account exists for {}, we have sent it a link to choose a new password. The link expires in one hour.", to())
+                } else {
+                    format!("We have sent a confirmation link to {}. Open it to activate your account.", to())
+                }}
+            </p>
+            <p class="muted">"No email? Check your spam folder, or "<A href="/login">"log in"</A>" to get a new link."</p>
+        </AuthCard>
+    }
+}
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let query = use_query_map();
+    let result = Resource::new(
+        move || query.read().get("token").unwrap_or_default(),
+        verify_email,
+    );
+    view! {
+        <AuthCard title="Confirm your email">
+            <Suspense fallback=|| view! { <p class="muted">"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match result.await {
+                        Ok(()) => view! {
+                            <p class="alert alert--ok" data-test="verified">"Your email address is confirmed."</p>
+                            <A href="/login" attr:class="button button--block">"Log in"</A>
+                        }.into_any(),
+                        Err(e) => view! {
+                            <p class="alert alert--error" data-test="form-error">{e.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AuthCard>
+    }
+}
+
+#[component]
+pub fn LogInPage() -> impl IntoView {
+    let action = ServerAction::<LogIn>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let reset_done = move || query.read().get("reset").is_some();
+    view! {
+        <AuthCard title="Log in">
+            <Show when=reset_done>
+                <p class="alert alert--ok" data-test="reset-done">"Your password has been changed. Log in with the new one."</p>
+            </Show>
+            <ActionForm action=action attr:class="form">
+                <input type="hidden" name="next" prop:value=next />
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="email" required />
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                {action_error(action.value())}
+                <button class="button button--block" type="submit">"Log in"</button>
+            </ActionForm>
+            <p class="auth-card__alt"><A href="/forgot">"Forgot your password?"</A></p>
+            <p class="auth-card__alt">"New to Cadence? " <A href="/signup">"Create an account"</A></p>
+        </AuthCard>
+    }
+}
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let action = ServerAction::<ForgotPassword>::new();
+    view! {
+        <AuthCard title="Reset your password">
+            <p class="muted">"Enter your account's email and we will send you a link to choose a new password."</p>
+            <ActionForm action=action attr:class="form">
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="email" required />
+                {action_error(action.value())}
+                <button class="button button--block" type="submit">"Send reset link"</button>
+            </ActionForm>
+        </AuthCard>
+    }
+}
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    view! {
+        <AuthCard title="Choose a new password">
+            <ActionForm action=action attr:class="form">
+                <input type="hidden" name="token" prop:value=token />
+                <label for="password">"New password"</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
+                <label for="confirm">"Repeat the new password"</label>
+                <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="12" required />
+                {action_error(action.value())}
+                <button class="button button--block" type="submit">"Set new password"</button>
+            </ActionForm>
+        </AuthCard>
+    }
+}
+
+/// The signed-in home: who you are, your account, and log-out.
+#[component]
+pub fn AppHomePage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| who_am_i());
+    let change = ServerAction::<ChangePassword>::new();
+    let log_out = ServerAction::<LogOut>::new();
+    view! {
+        <Title text="Your workspace — Cadence" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => view! {
+                        <section class="panel">
+                            <div class="panel__head">
+                                <div>
+                                    <h1 data-test="welcome">{format!("Welcome, {}", u.display_name)}</h1>
+                                    <p class="muted">{format!("Signed in as {}", u.email)}</p>
+                                </div>
+                                <ActionForm action=log_out>
+                                    <button class="button button--secondary" type="submit" data-test="log-out">"Log out"</button>
+                                </ActionForm>
+                            </div>
+                            <div class="empty-state empty-state--soft">
+                                <h2>"No tenant yet"</h2>
+                                <p>"You are not a member of any brand, agency or creator workspace. Ask a colleague to invite you; setting up your own comes with onboarding."</p>
+                            </div>
+                        </section>
+                        <section class="panel panel--narrow">
+                            <h2>"Change password"</h2>
+                            <p class="muted">"Changing it signs you out everywhere else."</p>
+                            <ActionForm action=change attr:class="form">
+                                <label for="current">"Current password"</label>
+                                <input id="current" name="current" type="password" autocomplete="current-password" required />
+                                <label for="new-password">"New password"</label>
+                                <input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required />
+                                <label for="confirm">"Repeat the new password"</label>
+                                <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="12" required />
+                                {action_error(change.value())}
+                                <Show when=move || matches!(change.value().get(), Some(Ok(())))>
+                                    <p class="alert alert--ok" data-test="password-changed">"Password changed. Other sessions have been signed out."</p>
+                                </Show>
+                                <button class="button" type="submit">"Change password"</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                    Ok(None) | Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/app" /> }.into_any(),
+                    Err(e) => view! { <p class="alert alert--error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Turns the URLs in a plain-text email into links.
+fn linkify(text: String) -> impl IntoView {
+    text.split('\n')
+        .map(|line| {
+            let parts = line
+                .split(' ')
+                .map(|w| {
+                    if w.starts_with("http://") || w.starts_with("https://") {
+                        view! { <a href=w.to_string() data-test="mail-link">{w.to_string()}</a>" " }
+                            .into_any()
+                    } else {
+                        format!("{w} ").into_any()
+                    }
+                })
+                .collect_view();
+            view! { {parts}<br /> }
+        })
+        .collect_view()
+}
+
+/// Development mailbox: what Cadence would have emailed, with working links.
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let mail = Resource::new(move || query.read().get("to"), dev_mailbox);
+    view! {
+        <Title text="Development mailbox — Cadence" />
+        <section class="panel">
+            <div class="panel__head">
+                <div>
+                    <h1>"Development mailbox"</h1>
+                    <p class="muted">"No SMTP server is configured, so outgoing mail is kept here. Newest first."</p>
+                </div>
+                <button class="button button--secondary" on:click=move |_| mail.refetch()>"Refresh"</button>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match mail.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <div class="empty-state empty-state--soft"><h2>"No messages yet"</h2><p>"Sign up or ask for a password reset, and the email appears here."</p></div>
+                        }.into_any(),
+                        Ok(list) => list.into_iter().map(|m: MailView| view! {
+                            <article class="mail" data-test="mail">
+                                <header class="mail__head">
+                                    <strong data-test="mail-subject">{m.subject}</strong>
+                                    <span class="muted">{format!("to {} · {}", m.to, m.at)}</span>
+                                </header>
+                                <p class="mail__body">{linkify(m.body)}</p>
+                            </article>
+                        }).collect_view().into_any(),
+                        Err(e) => view! { <p class="alert alert--error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,108 @@
+//! The audit log: append-only rows for security-relevant events, with who, where and why.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Where a request came from, for audit rows and throttling.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// How an audited attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+    Denied,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// One audit row to append.
+#[derive(Clone, Debug)]
+pub struct AuditEvent<'a> {
+    pub tenant_id: Option<Uuid>,
+    pub actor_user_id: Option<Uuid>,
+    pub acting_as_user_id: Option<Uuid>,
+    pub action: &'a str,
+    pub target: Option<String>,
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+}
+
+impl<'a> AuditEvent<'a> {
+    pub fn new(action: &'a str, outcome: Outcome) -> Self {
+        Self {
+            tenant_id: None,
+            actor_user_id: None,
+            acting_as_user_id: None,
+            action,
+            target: None,
+            outcome,
+            reason: None,
+        }
+    }
+
+    pub fn actor(mut self, user: Uuid) -> Self {
+        self.actor_user_id = Some(user);
+        self
+    }
+
+    pub fn tenant(mut self, tenant: Uuid) -> Self {
+        self.tenant_id = Some(tenant);
+        self
+    }
+
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// Appends an audit row inside the caller's transaction (so the event and its record commit
+/// together). A tenant row needs the transaction to be scoped to that tenant (RLS checks it).
+pub async fn record(
+    conn: &mut PgConnection,
+    meta: &RequestMeta,
+    e: AuditEvent<'_>,
+) -> crate::Result<()> {
+    sqlx::query(
+        "insert into audit_log (id, tenant_id, actor_user_id, acting_as_user_id, action, target,
+                                outcome, reason, ip, user_agent, request_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(e.tenant_id)
+    .bind(e.actor_user_id)
+    .bind(e.acting_as_user_id)
+    .bind(e.action)
+    .bind(e.target)
+    .bind(e.outcome.as_str())
+    .bind(e.reason)
+    .bind(&meta.ip)
+    .bind(
+        meta.user_agent
+            .as_deref()
+            .map(|ua| ua.chars().take(300).collect::<String>()),
+    )
+    .bind(&meta.request_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

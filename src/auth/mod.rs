@@ -1,0 +1,15 @@
+//! Accounts: sign-up, email verification, log-in with throttling, password reset and change.
+
+mod model;
+pub use model::*;
+
+#[cfg(feature = "ssr")]
+mod password;
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+mod throttle;
+#[cfg(feature = "ssr")]
+mod tokens;
+#[cfg(feature = "ssr")]
+pub use service::*;

@@ -9,6 +9,9 @@ const pages = [
   ['storefront', `http://demo.localhost:${port}/`],
   ['not-found', `http://localhost:${port}/nope`],
   ['storefront-missing', `http://nobody.localhost:${port}/`],
+  ['signup', `http://localhost:${port}/signup`],
+  ['login', `http://localhost:${port}/login`],
+  ['mailbox', `http://localhost:${port}/dev/mailbox`],
 ];
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

@@ -178,6 +178,11 @@ create policy role_bindings_remove on role_bindings for delete
     using (tenant_id = app_current_tenant());
 grant select, insert, update, delete on role_bindings to cadence_app;
 
+-- Agency staff read their own agencies' client lists (to know which tenants they may enter).
+create policy agency_clients_staff on agency_clients for select
+    using (exists (select 1 from role_bindings b
+                    where b.agency_id = agency_clients.agency_id and b.user_id = app_current_user()));
+
 -- A signed-in user sees the tenants they hold a binding in (the tenant switcher); agency staff
 -- see their agency's clients through the explicit tenant list.
 create policy tenants_member_read on tenants for select

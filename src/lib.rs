@@ -3,6 +3,7 @@
 //! Model types compile everywhere (the wasm UI shares them); everything that touches the database
 //! sits behind the `ssr` feature.
 
+pub mod access;
 pub mod auth;
 pub mod storefront;
 pub mod tenancy;

@@ -28,6 +28,8 @@ pub struct AppState {
     pub site: SiteConfig,
     /// Mark session cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Roles and privileges, read once at start for the policy decision point.
+    pub catalog: std::sync::Arc<cadence::access::RoleCatalog>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -88,9 +90,11 @@ pub fn build_router(state: AppState) -> Router {
     let context = {
         let db = state.db.clone();
         let site = state.site.clone();
+        let catalog = state.catalog.clone();
         move || {
             provide_context(db.clone());
             provide_context(site.clone());
+            provide_context(catalog.clone());
         }
     };
     let resolver = SiteResolver {

@@ -29,6 +29,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             dev_mailbox: config.smtp_url.is_none() && config.addr.ip().is_loopback(),
         },
         secure_cookies: config.secure_cookies,
+        catalog: std::sync::Arc::new(
+            cadence::access::load_catalog(&open.db)
+                .await
+                .context("loading roles and privileges")?,
+        ),
     };
     let app = build_router(state);
     let site = app_url(&config, None);

@@ -106,3 +106,34 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// An audit row as the tenant's audit viewer shows it.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct AuditRow {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub action: String,
+    pub outcome: String,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The newest audit rows of the scoped tenant (callers check `audit.read` first).
+pub async fn recent_for_tenant(
+    db: &crate::db::Database,
+    scope: &crate::tenancy::TenantScope,
+    limit: i64,
+) -> crate::Result<Vec<AuditRow>> {
+    let mut tx = db.tenant_tx(scope).await?;
+    // No tenant filter on purpose: row-level security confines the read to the scope's tenant.
+    let rows = sqlx::query_as(
+        "select a.at, a.action, a.outcome, u.display_name as actor, a.target, a.reason
+           from audit_log a left join users u on u.id = a.actor_user_id
+          order by a.at desc, a.id desc limit $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
+}

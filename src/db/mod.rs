@@ -54,6 +54,35 @@ impl Database {
         &self.pool
     }
 
+    /// A transaction for a signed-in user outside any tenant: `app.user_id` is set, so the user
+    /// reads their own role bindings (and the tenants those name), nothing else.
+    pub(crate) async fn user_tx(&self, user: uuid::Uuid) -> Result<Transaction<'static, Postgres>> {
+        self.user_tx_with_tenants(user, &[]).await
+    }
+
+    /// As [`Self::user_tx`], plus an explicit list of tenant ids for agency-wide reads (never a
+    /// bypass: only the listed tenants become visible).
+    pub(crate) async fn user_tx_with_tenants(
+        &self,
+        user: uuid::Uuid,
+        tenants: &[uuid::Uuid],
+    ) -> Result<Transaction<'static, Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        let list = tenants
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        sqlx::query(
+            "select set_config('app.user_id', $1, true), set_config('app.tenant_ids', $2, true)",
+        )
+        .bind(user.to_string())
+        .bind(list)
+        .execute(&mut *tx)
+        .await?;
+        Ok(tx)
+    }
+
     /// The tenant door: a transaction whose first act sets `app.tenant_id` / `app.user_id`
     /// transaction-locally, so row-level security confines every query in it to one tenant and a
     /// pooled connection carries nothing over to the next request.

@@ -78,6 +78,26 @@ pub async fn slug_availability(db: &Database, input: &str) -> Result<SlugAvailab
 /// error, not a database error.
 #[tracing::instrument(name = "Create a tenant", skip(db))]
 pub async fn create_tenant(db: &Database, slug: &TenantSlug, name: &str) -> Result<ResolvedTenant> {
+    create(db, slug, name, None).await
+}
+
+/// Creates a tenant and makes `owner` its owner, in one transaction.
+#[tracing::instrument(name = "Create a tenant with its owner", skip(db))]
+pub async fn create_tenant_owned_by(
+    db: &Database,
+    slug: &TenantSlug,
+    name: &str,
+    owner: Uuid,
+) -> Result<ResolvedTenant> {
+    create(db, slug, name, Some(owner)).await
+}
+
+async fn create(
+    db: &Database,
+    slug: &TenantSlug,
+    name: &str,
+    owner: Option<Uuid>,
+) -> Result<ResolvedTenant> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::Validation(
@@ -107,11 +127,34 @@ pub async fn create_tenant(db: &Database, slug: &TenantSlug, name: &str) -> Resu
             other?;
         }
     }
+    if let Some(owner) = owner {
+        sqlx::query(
+            "insert into role_bindings (id, user_id, scope_kind, tenant_id, role) values ($1, $2, 'tenant', $3, 'owner')",
+        )
+        .bind(Uuid::now_v7())
+        .bind(owner)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(ResolvedTenant {
-        scope: TenantScope::new(TenantId(id), None),
+        scope: TenantScope::new(TenantId(id), owner),
         slug: slug.to_string(),
         name: name.to_string(),
         status: TenantStatus::Active,
     })
+}
+
+/// The scoped tenant's own registry row (name, slug, status).
+pub async fn scoped_tenant(db: &Database, scope: &TenantScope) -> Result<ResolvedTenant> {
+    let mut tx = db.tenant_tx(scope).await?;
+    // RLS shows a scope only its own tenant row.
+    let row: Option<TenantRow> = sqlx::query_as("select id, slug, name, status from tenants")
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let mut t = row.ok_or(Error::NotFound)?.into_resolved();
+    t.scope = scope.clone();
+    Ok(t)
 }

@@ -4,6 +4,7 @@
 use crate::api::auth::{
     ChangePassword, ForgotPassword, LogIn, LogOut, ResetPassword, SignUp, verify_email, who_am_i,
 };
+use crate::api::tenant::{SwitchTenant, load_security_events, load_tenant_overview, my_tenants};
 use crate::api::{MailView, dev_mailbox};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -184,10 +185,7 @@ pub fn AppHomePage() -> impl IntoView {
                                     <button class="button button--secondary" type="submit" data-test="log-out">"Log out"</button>
                                 </ActionForm>
                             </div>
-                            <div class="empty-state empty-state--soft">
-                                <h2>"No tenant yet"</h2>
-                                <p>"You are not a member of any brand, agency or creator workspace. Ask a colleague to invite you; setting up your own comes with onboarding."</p>
-                            </div>
+                            <TenantPanel />
                         </section>
                         <section class="panel panel--narrow">
                             <h2>"Change password"</h2>
@@ -210,6 +208,89 @@ pub fn AppHomePage() -> impl IntoView {
                     Ok(None) | Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/app" /> }.into_any(),
                     Err(e) => view! { <p class="alert alert--error">{e.to_string()}</p> }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// The tenants the user can enter, the current one, and its security events (or why not).
+#[component]
+fn TenantPanel() -> impl IntoView {
+    let switch = ServerAction::<SwitchTenant>::new();
+    let tenants = Resource::new(move || switch.version().get(), |_| my_tenants());
+    let overview = Resource::new(move || switch.version().get(), |_| load_tenant_overview());
+    let events = Resource::new(move || switch.version().get(), |_| load_security_events());
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading your tenants…"</p> }>
+            {move || Suspend::new(async move {
+                let list = tenants.await.unwrap_or_default();
+                if list.is_empty() {
+                    return view! {
+                        <div class="empty-state empty-state--soft" data-test="no-tenant">
+                            <h2>"No tenant yet"</h2>
+                            <p>"You are not a member of any brand, agency or creator workspace. Ask a colleague to invite you; setting up your own comes with onboarding."</p>
+                        </div>
+                    }.into_any();
+                }
+                let overview = overview.await.ok().flatten();
+                view! {
+                    <div class="tenant-grid">
+                        <div>
+                            <h2>"Your tenants"</h2>
+                            <ul class="tenant-list" data-test="tenant-list">
+                                {list.into_iter().map(|t| {
+                                    let id = t.id;
+                                    view! {
+                                        <li class:current=t.current>
+                                            <div>
+                                                <strong>{t.name}</strong>
+                                                <span class="muted">{match t.via_agency {
+                                                    Some(a) => format!("{} · client of {a}", t.role),
+                                                    None => t.role,
+                                                }}</span>
+                                            </div>
+                                            {if t.current {
+                                                view! { <span class="badge badge--ok">"Current"</span> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <ActionForm action=switch>
+                                                        <input type="hidden" name="tenant_id" value=id.to_string() />
+                                                        <button class="button button--small button--secondary" type="submit">"Switch"</button>
+                                                    </ActionForm>
+                                                }.into_any()
+                                            }}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                        {overview.map(|o| view! {
+                            <div class="tenant-card" data-test="current-tenant">
+                                <h2>{o.name}</h2>
+                                <p class="muted">{format!("You are {}", o.access)}</p>
+                                <p>"Storefront: "<a href=format!("http://{}", o.storefront)>{o.storefront.clone()}</a></p>
+                            </div>
+                        })}
+                    </div>
+                    <h2 class="section-title">"Security events"</h2>
+                    {match events.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"Nothing recorded yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table" data-test="security-events">
+                                <thead><tr><th>"When"</th><th>"Event"</th><th>"Outcome"</th><th>"Who"</th><th>"Detail"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|e| view! {
+                                        <tr><td>{e.at}</td><td>{e.action}</td><td>{e.outcome}</td><td>{e.actor}</td><td>{e.detail}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(AppError::Forbidden(why)) => view! {
+                            <p class="alert alert--warn" data-test="denied">{why}</p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="alert alert--error">{e.to_string()}</p> }.into_any(),
+                    }}
+                }.into_any()
             })}
         </Suspense>
     }

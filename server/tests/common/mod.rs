@@ -94,6 +94,7 @@ impl TestApp {
                 dev_mailbox: true,
             },
             secure_cookies: false,
+            catalog: std::sync::Arc::new(cadence::access::load_catalog(&db).await.unwrap()),
         };
         TestApp {
             db,
@@ -182,13 +183,24 @@ impl Answer {
 impl TestApp {
     /// Calls a server function (URL-encoded form body) on the platform host, with a cookie.
     pub async fn call(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
+        self.call_on(BASE_DOMAIN, path, form, cookie).await
+    }
+
+    /// Calls a server function on a given host.
+    pub async fn call_on(
+        &self,
+        host: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Answer {
         let body = form
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
         let mut req = Request::post(path)
-            .header(header::HOST, BASE_DOMAIN)
+            .header(header::HOST, host)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
         if let Some(c) = cookie {
@@ -239,4 +251,68 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+pub const PASSWORD: &str = "a long enough passphrase";
+
+/// A signed-in owner of a fresh tenant.
+pub struct Member {
+    pub user_id: uuid::Uuid,
+    pub email: String,
+    pub cookie: String,
+    pub tenant: ResolvedTenant,
+}
+
+impl TestApp {
+    /// Signs up and verifies an account through the core; returns its id and email.
+    pub async fn verified_user(&self, name: &str) -> (uuid::Uuid, String) {
+        let email = random_email();
+        let meta = cadence::audit::RequestMeta::default();
+        cadence::auth::sign_up(
+            &self.db,
+            &cadence::auth::Email::parse(&email).unwrap(),
+            name,
+            &cadence::auth::NewPassword::parse(PASSWORD).unwrap(),
+            &meta,
+            "http://test",
+        )
+        .await
+        .unwrap();
+        let token = token_in(&self.last_mail(&email).await.body_text);
+        cadence::auth::verify_email(&self.db, &token, &meta)
+            .await
+            .unwrap();
+        let mut c = self.owner_conn().await;
+        let id: uuid::Uuid = sqlx::query_scalar("select id from users where email = $1")
+            .bind(&email)
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        (id, email)
+    }
+
+    /// Logs in through the server function and returns the session cookie.
+    pub async fn session_for(&self, email: &str) -> String {
+        let path = <app::api::auth::LogIn as leptos::server_fn::ServerFn>::PATH;
+        self.call(path, &[("email", email), ("password", PASSWORD)], None)
+            .await
+            .session_cookie()
+            .expect("logged in")
+    }
+
+    /// A new user who owns a new tenant, signed in.
+    pub async fn member_of_new_tenant(&self, name: &str) -> Member {
+        let (user_id, email) = self.verified_user(&format!("Owner of {name}")).await;
+        let slug = TenantSlug::parse(&random_slug()).unwrap();
+        let tenant = cadence::tenancy::create_tenant_owned_by(&self.db, &slug, name, user_id)
+            .await
+            .unwrap();
+        let cookie = self.session_for(&email).await;
+        Member {
+            user_id,
+            email,
+            cookie,
+            tenant,
+        }
+    }
 }

@@ -1,0 +1,197 @@
+//! Tenant server functions: the tenants a user can enter, switching between them, the current
+//! tenant's overview and its security events. Each asks the policy decision point.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A tenant in the switcher.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantChoice {
+    pub id: cadence::Uuid,
+    pub name: String,
+    pub slug: String,
+    pub role: String,
+    pub via_agency: Option<String>,
+    pub current: bool,
+}
+
+/// Every tenant the signed-in user can enter.
+#[server]
+pub async fn my_tenants() -> Result<Vec<TenantChoice>, AppError> {
+    let (_, principal) = ssr::signed_in().await?;
+    let db = super::ssr::db()?;
+    let current = ssr::current_tenant_id().await?;
+    Ok(cadence::access::memberships(&db, &principal)
+        .await?
+        .into_iter()
+        .map(|m| TenantChoice {
+            current: Some(m.tenant_id) == current,
+            id: m.tenant_id,
+            name: m.name,
+            slug: m.slug,
+            role: m.role,
+            via_agency: m.via_agency,
+        })
+        .collect())
+}
+
+/// Makes a tenant the session's current one (audited). Another tenant's id is "not found".
+#[server]
+pub async fn switch_tenant(tenant_id: cadence::Uuid) -> Result<(), AppError> {
+    let (_, principal) = ssr::signed_in().await?;
+    let catalog = ssr::catalog()?;
+    let scope =
+        cadence::access::enter_tenant(&catalog, &principal, cadence::tenancy::TenantId(tenant_id))?;
+    let db = super::ssr::db()?;
+    cadence::access::record_switch(&db, &scope, &super::ssr::request_meta()).await?;
+    ssr::set_current_tenant(tenant_id).await?;
+    Ok(())
+}
+
+/// The current tenant as its members see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantOverview {
+    pub name: String,
+    pub slug: String,
+    pub storefront: String,
+    pub access: String,
+}
+
+#[server]
+pub async fn load_tenant_overview() -> Result<Option<TenantOverview>, AppError> {
+    let Some((principal, scope)) = ssr::current_scope().await? else {
+        return Ok(None);
+    };
+    let catalog = ssr::catalog()?;
+    let db = super::ssr::db()?;
+    let tenant = cadence::tenancy::scoped_tenant(&db, &scope).await?;
+    let access = match cadence::access::decide(
+        &catalog,
+        &principal,
+        "tenant.read",
+        cadence::access::Target::Tenant(scope.tenant_id().0),
+    ) {
+        cadence::access::Decision::Allow { via } => via,
+        _ => return Err(AppError::NotFound),
+    };
+    let config = super::ssr::site_config()?;
+    Ok(Some(TenantOverview {
+        storefront: config.storefront_host(&tenant.slug),
+        name: tenant.name,
+        slug: tenant.slug,
+        access,
+    }))
+}
+
+/// A security event as the audit panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityEvent {
+    pub at: String,
+    pub action: String,
+    pub outcome: String,
+    pub actor: String,
+    pub detail: String,
+}
+
+/// The current tenant's recent security events; needs `audit.read`.
+#[server]
+pub async fn load_security_events() -> Result<Vec<SecurityEvent>, AppError> {
+    let Some((principal, scope)) = ssr::current_scope().await? else {
+        return Err(AppError::NotFound);
+    };
+    let db = super::ssr::db()?;
+    let catalog = ssr::catalog()?;
+    cadence::access::authorize(
+        &db,
+        &catalog,
+        &principal,
+        &scope,
+        "audit.read",
+        &super::ssr::request_meta(),
+    )
+    .await?;
+    Ok(cadence::audit::recent_for_tenant(&db, &scope, 20)
+        .await?
+        .into_iter()
+        .map(|r| SecurityEvent {
+            at: r.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            action: r.action,
+            outcome: r.outcome,
+            actor: r.actor.unwrap_or_else(|| "—".into()),
+            detail: r.reason.or(r.target).unwrap_or_default(),
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    //! The signed-in principal and the session's current tenant.
+    use crate::error::AppError;
+    use cadence::access::{Principal, RoleCatalog};
+    use cadence::auth::CurrentUser;
+    use cadence::tenancy::{TenantId, TenantScope};
+    use std::sync::Arc;
+    use tower_sessions::Session;
+
+    const TENANT: &str = "tenant";
+
+    pub fn catalog() -> Result<Arc<RoleCatalog>, AppError> {
+        leptos::prelude::use_context::<Arc<RoleCatalog>>().ok_or(AppError::Internal)
+    }
+
+    async fn session() -> Result<Session, AppError> {
+        leptos_axum::extract::<Session>()
+            .await
+            .map_err(|_| AppError::Internal)
+    }
+
+    pub async fn signed_in() -> Result<(CurrentUser, Principal), AppError> {
+        let user = crate::api::auth::ssr::require_user().await?;
+        let db = crate::api::ssr::db()?;
+        let principal = cadence::access::principal(&db, user.id).await?;
+        Ok((user, principal))
+    }
+
+    pub async fn current_tenant_id() -> Result<Option<cadence::Uuid>, AppError> {
+        session()
+            .await?
+            .get(TENANT)
+            .await
+            .map_err(|_| AppError::Internal)
+    }
+
+    pub async fn set_current_tenant(id: cadence::Uuid) -> Result<(), AppError> {
+        session()
+            .await?
+            .insert(TENANT, id)
+            .await
+            .map_err(|_| AppError::Internal)
+    }
+
+    /// The principal and their scope in the session's current tenant, falling back to their first
+    /// tenant; `None` when they belong to no tenant.
+    pub async fn current_scope() -> Result<Option<(Principal, TenantScope)>, AppError> {
+        let (_, principal) = signed_in().await?;
+        let catalog = catalog()?;
+        if let Some(id) = current_tenant_id().await?
+            && let Ok(scope) = cadence::access::enter_tenant(&catalog, &principal, TenantId(id))
+        {
+            return Ok(Some((principal, scope)));
+        }
+        let db = crate::api::ssr::db()?;
+        let first = cadence::access::memberships(&db, &principal)
+            .await?
+            .into_iter()
+            .next();
+        match first {
+            Some(m) => {
+                let scope =
+                    cadence::access::enter_tenant(&catalog, &principal, TenantId(m.tenant_id))?;
+                set_current_tenant(m.tenant_id).await?;
+                Ok(Some((principal, scope)))
+            }
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The cross-tenant matrix: a member of tenant A tries every server function and route with
+//! tenant B's ids and subdomain, and gets "not found" or nothing, and changes nothing.
+//! Table-driven: each feature adds its probes to `probes()`.
+
+mod common;
+use app::api::tenant::{LoadSecurityEvents, LoadTenantOverview, MyTenants, SwitchTenant};
+use axum::http::StatusCode;
+use common::*;
+use leptos::server_fn::ServerFn;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// Tenant A's member, tenant B (with its own member), and the app.
+struct World {
+    app: TestApp,
+    a: Member,
+    b: Member,
+}
+
+type Probe = fn(Arc<World>) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+fn path<T: ServerFn>() -> &'static str {
+    T::PATH
+}
+
+/// Every probe: (what it tries, the attempt with its assertions).
+fn probes() -> Vec<(&'static str, Probe)> {
+    vec![
+        ("switching to B's tenant id is not found", |w| {
+            Box::pin(async move {
+                let id = w.b.tenant.scope.tenant_id().to_string();
+                let r = w
+                    .app
+                    .call(
+                        path::<SwitchTenant>(),
+                        &[("tenant_id", &id)],
+                        Some(&w.a.cookie),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+                assert!(!r.body.contains(&w.b.tenant.name));
+            })
+        }),
+        ("the tenant list holds only A", |w| {
+            Box::pin(async move {
+                let r = w
+                    .app
+                    .call(path::<MyTenants>(), &[], Some(&w.a.cookie))
+                    .await;
+                assert_eq!(r.status, StatusCode::OK);
+                assert!(
+                    r.body.contains(&w.a.tenant.name) && !r.body.contains(&w.b.tenant.name),
+                    "{}",
+                    r.body
+                );
+            })
+        }),
+        ("the overview on B's subdomain is still A's", |w| {
+            Box::pin(async move {
+                let r = w
+                    .app
+                    .call_on(
+                        &storefront_host(&w.b.tenant.slug),
+                        path::<LoadTenantOverview>(),
+                        &[],
+                        Some(&w.a.cookie),
+                    )
+                    .await;
+                assert!(
+                    r.body.contains(&w.a.tenant.name) && !r.body.contains(&w.b.tenant.name),
+                    "{}",
+                    r.body
+                );
+            })
+        }),
+        ("security events never include B's", |w| {
+            Box::pin(async move {
+                let r = w
+                    .app
+                    .call_on(
+                        &storefront_host(&w.b.tenant.slug),
+                        path::<LoadSecurityEvents>(),
+                        &[],
+                        Some(&w.a.cookie),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                assert!(
+                    !r.body.contains(&w.b.email)
+                        && !r.body.contains(&format!("Owner of {}", w.b.tenant.name)),
+                    "{}",
+                    r.body
+                );
+            })
+        }),
+        ("revoking B's owner from A's scope is not found", |w| {
+            Box::pin(async move {
+                let catalog = cadence::access::load_catalog(&w.app.db).await.unwrap();
+                let principal = cadence::access::principal(&w.app.db, w.a.user_id)
+                    .await
+                    .unwrap();
+                let scope = cadence::access::enter_tenant(
+                    &catalog,
+                    &principal,
+                    w.a.tenant.scope.tenant_id(),
+                )
+                .unwrap();
+                let e = cadence::access::revoke_role(
+                    &w.app.db,
+                    &catalog,
+                    &principal,
+                    &scope,
+                    w.b.user_id,
+                    &Default::default(),
+                )
+                .await
+                .unwrap_err();
+                assert!(matches!(e, cadence::Error::NotFound), "{e:?}");
+            })
+        }),
+        ("entering B through the core is not found", |w| {
+            Box::pin(async move {
+                let catalog = cadence::access::load_catalog(&w.app.db).await.unwrap();
+                let principal = cadence::access::principal(&w.app.db, w.a.user_id)
+                    .await
+                    .unwrap();
+                let e = cadence::access::enter_tenant(
+                    &catalog,
+                    &principal,
+                    w.b.tenant.scope.tenant_id(),
+                )
+                .unwrap_err();
+                assert!(matches!(e, cadence::Error::NotFound), "{e:?}");
+            })
+        }),
+        ("B's private pages are not served to A", |w| {
+            Box::pin(async move {
+                let res = w
+                    .app
+                    .send(
+                        axum::http::Request::get("/app")
+                            .header("host", BASE_DOMAIN)
+                            .header("cookie", &w.a.cookie)
+                            .body(axum::body::Body::empty())
+                            .unwrap(),
+                    )
+                    .await;
+                let body = body_text(res).await;
+                assert!(
+                    !body.contains(&w.b.tenant.name),
+                    "A's workspace page shows nothing of B"
+                );
+            })
+        }),
+    ]
+}
+
+#[tokio::test]
+async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
+    let app = TestApp::spawn().await;
+    let a = app.member_of_new_tenant("Alpha Goods").await;
+    let b = app.member_of_new_tenant("Bravo Secrets").await;
+    cadence::storefront::save_profile(
+        &app.db,
+        &b.tenant.scope,
+        "Bravo Secrets",
+        Some("b-only tagline"),
+        None,
+    )
+    .await
+    .unwrap();
+    let before = snapshot_of_b(&app, &b).await;
+    let world = Arc::new(World { app, a, b });
+    for (name, probe) in probes() {
+        println!("probe: {name}");
+        probe(world.clone()).await;
+    }
+    assert_eq!(
+        snapshot_of_b(&world.app, &world.b).await,
+        before,
+        "B's data is unchanged"
+    );
+}
+
+/// Everything of B's that a probe might try to change.
+async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
+    let mut c = app.owner_conn().await;
+    let mut tx = sqlx::Connection::begin(&mut c).await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(b.tenant.scope.tenant_id().to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let (t, s, r): (String, String, String) = sqlx::query_as(
+        "select (select row_to_json(t)::text from tenants t where t.id = app_current_tenant()),
+                (select coalesce(json_agg(s)::text, '') from storefront_settings s),
+                (select coalesce(json_agg(r order by r.id)::text, '') from role_bindings r where r.tenant_id = app_current_tenant())",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    format!("{t}|{s}|{r}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn interleaved_requests_of_two_tenants_each_see_only_their_own() {
+    let app = Arc::new(TestApp::spawn().await);
+    let a = app.member_of_new_tenant("Interleave A").await;
+    let b = app.member_of_new_tenant("Interleave B").await;
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let (app, m, other) = if i % 2 == 0 {
+            (
+                app.clone(),
+                (a.cookie.clone(), a.tenant.name.clone()),
+                b.tenant.name.clone(),
+            )
+        } else {
+            (
+                app.clone(),
+                (b.cookie.clone(), b.tenant.name.clone()),
+                a.tenant.name.clone(),
+            )
+        };
+        tasks.push(tokio::spawn(async move {
+            let r = app
+                .call(path::<LoadTenantOverview>(), &[], Some(&m.0))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert!(
+                r.body.contains(&m.1) && !r.body.contains(&other),
+                "{}",
+                r.body
+            );
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_query_without_a_tenant_filter_inside_the_scope_returns_only_the_scope() {
+    let app = TestApp::spawn().await;
+    let a = app.member_of_new_tenant("Filterless A").await;
+    let b = app.member_of_new_tenant("Filterless B").await;
+    // recent_for_tenant selects from audit_log with no WHERE on tenant_id.
+    let rows = cadence::audit::recent_for_tenant(&app.db, &a.tenant.scope, 100)
+        .await
+        .unwrap();
+    let _ = b;
+    let mut c = app.owner_conn().await;
+    let mut tx = sqlx::Connection::begin(&mut c).await.unwrap();
+    sqlx::query("select set_config('app.platform', 'on', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let a_rows: i64 = sqlx::query_scalar("select count(*) from audit_log where tenant_id = $1")
+        .bind(a.tenant.scope.tenant_id().0)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as i64, a_rows);
+}

@@ -1,0 +1,323 @@
+//! Loading the role catalog and principals from the database, entering a tenant, and the checks
+//! every server function and route makes through [`decide`].
+
+use super::{Binding, BindingScope, Decision, Principal, RoleCatalog, RoleDef, Target, decide};
+use crate::audit::{self, AuditEvent, Outcome, RequestMeta};
+use crate::db::Database;
+use crate::tenancy::{TenantId, TenantScope};
+use crate::{Error, Result};
+use uuid::Uuid;
+
+/// Reads every role and privilege (done once at start; they change only with migrations).
+pub async fn load_catalog(db: &Database) -> Result<RoleCatalog> {
+    let mut catalog = RoleCatalog::default();
+    let roles: Vec<(String, String, i32)> =
+        sqlx::query_as("select name, scope_kind, rank from roles")
+            .fetch_all(db.pool())
+            .await?;
+    for (name, scope_kind, rank) in roles {
+        catalog.roles.insert(
+            name,
+            RoleDef {
+                scope_kind,
+                rank,
+                privileges: Default::default(),
+            },
+        );
+    }
+    let grants: Vec<(String, String)> =
+        sqlx::query_as("select role, privilege from role_privileges")
+            .fetch_all(db.pool())
+            .await?;
+    for (role, privilege) in grants {
+        if let Some(r) = catalog.roles.get_mut(&role) {
+            r.privileges.insert(privilege);
+        }
+    }
+    catalog.privileges =
+        sqlx::query_as::<_, (String, String)>("select name, description from privileges")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .collect();
+    Ok(catalog)
+}
+
+/// scope kind, role, agency id and name, tenant id and name.
+type BindingRow = (
+    String,
+    String,
+    Option<Uuid>,
+    Option<String>,
+    Option<Uuid>,
+    Option<String>,
+);
+
+/// A user's bindings (with the names of where they hold them) and their agencies' clients.
+#[tracing::instrument(name = "Load a principal", skip(db))]
+pub async fn principal(db: &Database, user_id: Uuid) -> Result<Principal> {
+    let mut tx = db.user_tx(user_id).await?;
+    let rows: Vec<BindingRow> = sqlx::query_as(
+        "select b.scope_kind, b.role, b.agency_id, a.name, b.tenant_id, t.name
+           from role_bindings b
+           left join agencies a on a.id = b.agency_id
+           left join tenants t on t.id = b.tenant_id
+          where b.user_id = $1 and b.scope_kind <> 'workspace'",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let agency_clients: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "select c.agency_id, c.tenant_id from agency_clients c
+          where c.agency_id in (select agency_id from role_bindings where user_id = $1 and agency_id is not null)",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let bindings = rows
+        .into_iter()
+        .filter_map(|(kind, role, agency, agency_name, tenant, tenant_name)| {
+            let scope = match kind.as_str() {
+                "platform" => BindingScope::Platform,
+                "agency" => BindingScope::Agency {
+                    id: agency?,
+                    name: agency_name.unwrap_or_default(),
+                },
+                _ => BindingScope::Tenant {
+                    id: tenant?,
+                    name: tenant_name.unwrap_or_default(),
+                },
+            };
+            Some(Binding { scope, role })
+        })
+        .collect();
+    Ok(Principal {
+        user_id,
+        bindings,
+        agency_clients,
+    })
+}
+
+/// Opens a tenant for a principal: their scope if they may see it, "not found" otherwise.
+pub fn enter_tenant(
+    catalog: &RoleCatalog,
+    principal: &Principal,
+    tenant: TenantId,
+) -> Result<TenantScope> {
+    match decide(catalog, principal, "tenant.read", Target::Tenant(tenant.0)) {
+        Decision::Allow { .. } => Ok(TenantScope::new(tenant, Some(principal.user_id))),
+        Decision::NotFound => Err(Error::NotFound),
+        Decision::Deny(d) => Err(Error::Forbidden(d.explain())),
+    }
+}
+
+/// Asks the policy whether the scope's user may use `privilege` in the scope's tenant. A denial is
+/// audited (inside the tenant) and explained.
+pub async fn authorize(
+    db: &Database,
+    catalog: &RoleCatalog,
+    principal: &Principal,
+    scope: &TenantScope,
+    privilege: &str,
+    meta: &RequestMeta,
+) -> Result<()> {
+    match decide(
+        catalog,
+        principal,
+        privilege,
+        Target::Tenant(scope.tenant_id().0),
+    ) {
+        Decision::Allow { .. } => Ok(()),
+        Decision::NotFound => Err(Error::NotFound),
+        Decision::Deny(d) => {
+            let mut tx = db.tenant_tx(scope).await?;
+            audit::record(
+                &mut tx,
+                meta,
+                AuditEvent::new("access.denied", Outcome::Denied)
+                    .tenant(scope.tenant_id().0)
+                    .actor(principal.user_id)
+                    .target(privilege)
+                    .reason(d.explain()),
+            )
+            .await?;
+            tx.commit().await?;
+            Err(Error::Forbidden(d.explain()))
+        }
+    }
+}
+
+/// A tenant the user can enter, for the tenant switcher.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct Membership {
+    pub tenant_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub role: String,
+    pub via_agency: Option<String>,
+}
+
+/// Every tenant the user holds a role in, directly or through an agency, by name.
+pub async fn memberships(db: &Database, principal: &Principal) -> Result<Vec<Membership>> {
+    let clients: Vec<Uuid> = principal.agency_clients.iter().map(|(_, t)| *t).collect();
+    let mut tx = db.user_tx_with_tenants(principal.user_id, &clients).await?;
+    let list: Vec<Membership> = sqlx::query_as(
+        "select t.id as tenant_id, t.slug, t.name, b.role, null::text as via_agency
+           from role_bindings b join tenants t on t.id = b.tenant_id
+          where b.user_id = $1 and b.scope_kind = 'tenant'
+         union all
+         select t.id, t.slug, t.name, b.role, a.name
+           from role_bindings b
+           join agencies a on a.id = b.agency_id
+           join agency_clients c on c.agency_id = b.agency_id
+           join tenants t on t.id = c.tenant_id
+          where b.user_id = $1 and b.scope_kind = 'agency'
+         order by 3, 1",
+    )
+    .bind(principal.user_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(list)
+}
+
+/// Grants a tenant role to a user in the scope's tenant. Needs `team.manage`, and nobody grants a
+/// role above their own.
+#[tracing::instrument(name = "Grant a role", skip(db, catalog, principal, meta), fields(tenant_id = %scope.tenant_id()))]
+pub async fn grant_role(
+    db: &Database,
+    catalog: &RoleCatalog,
+    principal: &Principal,
+    scope: &TenantScope,
+    user: Uuid,
+    role: &str,
+    meta: &RequestMeta,
+) -> Result<()> {
+    authorize(db, catalog, principal, scope, "team.manage", meta).await?;
+    let def = catalog
+        .roles
+        .get(role)
+        .filter(|d| d.scope_kind == "tenant")
+        .ok_or_else(|| Error::Validation(format!("`{role}` is not a tenant role.")))?;
+    if def.rank > own_rank(catalog, principal, scope.tenant_id()) {
+        return Err(Error::Forbidden(format!(
+            "You cannot grant the {role} role: it is above your own."
+        )));
+    }
+    let mut tx = db.tenant_tx(scope).await?;
+    sqlx::query(
+        "insert into role_bindings (id, user_id, scope_kind, tenant_id, role, granted_by)
+         values ($1, $2, 'tenant', $3, $4, $5)
+         on conflict (user_id, scope_kind, coalesce(agency_id, tenant_id, '00000000-0000-0000-0000-000000000000'::uuid),
+                      coalesce(workspace_id, '00000000-0000-0000-0000-000000000000'::uuid))
+         do update set role = excluded.role, granted_by = excluded.granted_by",
+    )
+    .bind(Uuid::now_v7())
+    .bind(user)
+    .bind(scope.tenant_id().0)
+    .bind(role)
+    .bind(principal.user_id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        meta,
+        AuditEvent::new("role.grant", Outcome::Success)
+            .tenant(scope.tenant_id().0)
+            .actor(principal.user_id)
+            .target(format!("user:{user} role:{role}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a user's role in the scope's tenant. Needs `team.manage`; the last owner stays.
+#[tracing::instrument(name = "Revoke a role", skip(db, catalog, principal, meta), fields(tenant_id = %scope.tenant_id()))]
+pub async fn revoke_role(
+    db: &Database,
+    catalog: &RoleCatalog,
+    principal: &Principal,
+    scope: &TenantScope,
+    user: Uuid,
+    meta: &RequestMeta,
+) -> Result<()> {
+    authorize(db, catalog, principal, scope, "team.manage", meta).await?;
+    let mut tx = db.tenant_tx(scope).await?;
+    let role: Option<String> = sqlx::query_scalar(
+        "select role from role_bindings where user_id = $1 and tenant_id = $2 and scope_kind = 'tenant'",
+    )
+    .bind(user)
+    .bind(scope.tenant_id().0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(role) = role else {
+        return Err(Error::NotFound);
+    };
+    if role == "owner" {
+        let owners: i64 = sqlx::query_scalar(
+            "select count(*) from role_bindings where tenant_id = $1 and role = 'owner' and scope_kind = 'tenant'",
+        )
+        .bind(scope.tenant_id().0)
+        .fetch_one(&mut *tx)
+        .await?;
+        if owners <= 1 {
+            return Err(Error::Validation(
+                "A tenant keeps at least one owner.".into(),
+            ));
+        }
+    }
+    if catalog.roles.get(&role).map_or(0, |d| d.rank)
+        > own_rank(catalog, principal, scope.tenant_id())
+    {
+        return Err(Error::Forbidden(format!(
+            "You cannot remove the {role} role: it is above your own."
+        )));
+    }
+    sqlx::query(
+        "delete from role_bindings where user_id = $1 and tenant_id = $2 and scope_kind = 'tenant'",
+    )
+    .bind(user)
+    .bind(scope.tenant_id().0)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        meta,
+        AuditEvent::new("role.revoke", Outcome::Success)
+            .tenant(scope.tenant_id().0)
+            .actor(principal.user_id)
+            .target(format!("user:{user} role:{role}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The highest rank among the principal's roles that apply to a tenant.
+fn own_rank(catalog: &RoleCatalog, principal: &Principal, tenant: TenantId) -> i32 {
+    principal
+        .bindings
+        .iter()
+        .filter(|b| match &b.scope {
+            BindingScope::Tenant { id, .. } => *id == tenant.0,
+            BindingScope::Agency { id, .. } => principal.agency_clients.contains(&(*id, tenant.0)),
+            BindingScope::Platform => false,
+        })
+        .filter_map(|b| catalog.roles.get(&b.role).map(|d| d.rank))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Records that a user switched to a tenant (inside that tenant).
+pub async fn record_switch(db: &Database, scope: &TenantScope, meta: &RequestMeta) -> Result<()> {
+    let mut tx = db.tenant_tx(scope).await?;
+    let mut e = AuditEvent::new("tenant.switch", Outcome::Success).tenant(scope.tenant_id().0);
+    if let Some(u) = scope.user_id() {
+        e = e.actor(u);
+    }
+    audit::record(&mut tx, meta, e).await?;
+    tx.commit().await?;
+    Ok(())
+}

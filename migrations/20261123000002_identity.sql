@@ -230,6 +230,7 @@ create table mail_outbox (
     created_at timestamptz not null default now(),
     sent_at timestamptz,
     attempts int not null default 0,
+    last_attempt_at timestamptz,
     last_error text
 );
 grant select, insert, update on mail_outbox to cadence_app;

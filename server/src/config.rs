@@ -40,6 +40,8 @@ pub struct Config {
     /// `SMTP_URL`: where mail is sent (e.g. `smtps://user:pass@smtp.example.com`). Unset: mail
     /// stays in the outbox and the development mailbox shows it (on a loopback address).
     pub smtp_url: Option<String>,
+    /// `CADENCE_MAIL_FROM`: the sender of outgoing mail. Default `Cadence <no-reply@{base domain}>`.
+    pub mail_from: String,
 }
 
 impl Config {
@@ -61,6 +63,8 @@ impl Config {
         if base_domain.is_empty() || base_domain.contains(['/', ':', ' ']) {
             bail!("CADENCE_BASE_DOMAIN must be a bare domain such as localhost or cadence.example");
         }
+        let mail_from =
+            get("CADENCE_MAIL_FROM").unwrap_or_else(|| format!("Cadence <no-reply@{base_domain}>"));
         let public_port = match get("CADENCE_PUBLIC_PORT") {
             Some(p) => Some(
                 p.parse()
@@ -99,6 +103,7 @@ impl Config {
                 .context("CADENCE_DB_MAX_CONNECTIONS must be a number")?
                 .unwrap_or(20),
             smtp_url: get("SMTP_URL"),
+            mail_from,
             secure_cookies: matches!(
                 get("CADENCE_SECURE_COOKIES").as_deref(),
                 Some("1" | "true" | "yes")

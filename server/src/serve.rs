@@ -35,6 +35,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 .context("loading roles and privileges")?,
         ),
     };
+    let mailer = match &config.smtp_url {
+        Some(url) => Some(
+            cadence::notify::Mailer::from_url(url, &config.mail_from)
+                .context("configuring SMTP")?,
+        ),
+        None => None,
+    };
+    let jobs = crate::jobs::Jobs::start(open.db.clone(), mailer);
     let app = build_router(state);
     let site = app_url(&config, None);
     tracing::info!(
@@ -59,6 +67,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             tracing::warn!(seconds = grace.as_secs(), "requests still running after the grace period were cut off");
         }
     }
+    jobs.stop();
     open.close().await;
     tracing::info!("stopped");
     Ok(())

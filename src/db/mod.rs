@@ -48,6 +48,16 @@ impl Database {
         tower_sessions_sqlx_store::PostgresStore::new(self.pool.clone())
     }
 
+    /// Removes expired sessions; returns how many.
+    pub async fn delete_expired_sessions(&self) -> Result<u64> {
+        Ok(
+            sqlx::query("delete from tower_sessions.session where expiry_date < now()")
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+
     /// For core modules only: queries that need no tenant (directory look-ups through
     /// security-definer functions, health checks).
     pub(crate) fn pool(&self) -> &PgPool {

@@ -1,6 +1,9 @@
 //! Outgoing mail through an outbox table: written with the event, listed by the development
 //! mailbox, and delivered by a mailer when SMTP is configured.
 
+mod smtp;
+pub use smtp::{MAX_ATTEMPTS, Mailer, deliver_pending};
+
 use crate::Result;
 use crate::db::Database;
 use serde::Serialize;

@@ -81,3 +81,12 @@ test('weak passwords are refused at sign-up with a reason', async ({ page }) => 
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.locator('[data-test="form-error"]')).toContainText('too common');
 });
+
+test('the demo owner sees their tenant and its security events', async ({ page }) => {
+  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
+  await expect(page.locator('[data-test="current-tenant"]')).toContainText('Blue Mountain Roasters');
+  await expect(page.locator('[data-test="current-tenant"]')).toContainText('You are owner in Blue Mountain Roasters');
+  await expect(page.locator('[data-test="tenant-list"] li.current')).toContainText('Blue Mountain Roasters');
+  await expect(page.getByRole('heading', { name: 'Security events' })).toBeVisible();
+  await expect(page.locator('[data-test="denied"]')).toHaveCount(0);
+});

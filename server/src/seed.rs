@@ -1,12 +1,17 @@
-//! Demo data: the `demo` tenant and its storefront, created idempotently through the core.
+//! Demo data: the `demo` tenant with its storefront and a signed-up, verified owner, created
+//! idempotently through the core.
 
+use cadence::auth::{Email, NewPassword};
 use cadence::db::Database;
-use cadence::tenancy::{TenantSlug, create_tenant, resolve_by_slug};
+use cadence::tenancy::{TenantSlug, create_tenant_owned_by, resolve_by_slug};
 
 pub const DEMO_SLUG: &str = "demo";
+pub const DEMO_EMAIL: &str = "owner@demo.cadence.test";
+pub const DEMO_PASSWORD: &str = "demo owner passphrase";
 
-/// Creates the demo tenant unless it exists, and (re)writes its storefront profile.
+/// Creates the demo owner and tenant unless they exist, and (re)writes the storefront profile.
 pub async fn seed_demo(db: &Database) -> anyhow::Result<()> {
+    let owner = ensure_demo_owner(db).await?;
     let slug = TenantSlug::parse(DEMO_SLUG).expect("the demo slug is valid");
     let tenant = match resolve_by_slug(db, DEMO_SLUG).await? {
         Some(t) => {
@@ -14,7 +19,7 @@ pub async fn seed_demo(db: &Database) -> anyhow::Result<()> {
             t
         }
         None => {
-            let t = create_tenant(db, &slug, "Blue Mountain Roasters").await?;
+            let t = create_tenant_owned_by(db, &slug, "Blue Mountain Roasters", owner).await?;
             tracing::info!(tenant_id = %t.scope.tenant_id(), "created the demo tenant");
             t
         }
@@ -28,4 +33,29 @@ pub async fn seed_demo(db: &Database) -> anyhow::Result<()> {
     )
     .await?;
     Ok(())
+}
+
+/// The demo owner's account, signed up and verified like anyone's.
+async fn ensure_demo_owner(db: &Database) -> anyhow::Result<cadence::Uuid> {
+    let email = Email::parse(DEMO_EMAIL).expect("the demo email is valid");
+    if let Some(id) = cadence::auth::user_id_by_email(db, &email).await? {
+        return Ok(id);
+    }
+    let meta = cadence::audit::RequestMeta::default();
+    let password = NewPassword::parse(DEMO_PASSWORD).expect("the demo password is valid");
+    cadence::auth::sign_up(
+        db,
+        &email,
+        "Demo Owner",
+        &password,
+        &meta,
+        "http://localhost",
+    )
+    .await?;
+    let id = cadence::auth::user_id_by_email(db, &email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo owner was not created"))?;
+    cadence::auth::mark_verified(db, id).await?;
+    tracing::info!("demo owner: {DEMO_EMAIL} / {DEMO_PASSWORD}");
+    Ok(id)
 }

@@ -385,3 +385,24 @@ pub async fn change_password(
     tx.commit().await?;
     Ok(changed.timestamp_micros())
 }
+
+/// The id of the account with this email, if any.
+pub async fn user_id_by_email(db: &Database, email: &Email) -> Result<Option<Uuid>> {
+    Ok(
+        sqlx::query_scalar("select id from users where lower(email) = lower($1)")
+            .bind(email.as_str())
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
+/// Marks an address verified without a link (demo seeding and platform tooling only).
+pub async fn mark_verified(db: &Database, user: Uuid) -> Result<()> {
+    sqlx::query(
+        "update users set email_verified_at = coalesce(email_verified_at, now()) where id = $1",
+    )
+    .bind(user)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}

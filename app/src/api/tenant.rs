@@ -19,9 +19,12 @@ pub struct TenantChoice {
 /// Every tenant the signed-in user can enter.
 #[server]
 pub async fn my_tenants() -> Result<Vec<TenantChoice>, AppError> {
-    let (_, principal) = ssr::signed_in().await?;
+    // The same current tenant the overview shows (it falls back to the first membership).
+    let Some((principal, scope)) = ssr::current_scope().await? else {
+        return Ok(Vec::new());
+    };
+    let current = Some(scope.tenant_id().0);
     let db = super::ssr::db()?;
-    let current = ssr::current_tenant_id().await?;
     Ok(cadence::access::memberships(&db, &principal)
         .await?
         .into_iter()

@@ -9,8 +9,6 @@ use axum::http::StatusCode;
 use common::*;
 use leptos::server_fn::ServerFn;
 
-const PASSWORD: &str = "a long enough passphrase";
-
 fn path<T: ServerFn>() -> &'static str {
     T::PATH
 }
@@ -449,4 +447,47 @@ async fn the_audit_log_is_append_only_for_the_application_role() {
     assert!(upd.unwrap_err().to_string().contains("permission denied"));
     let del = sqlx::query("delete from audit_log").execute(&mut c).await;
     assert!(del.unwrap_err().to_string().contains("permission denied"));
+}
+
+#[tokio::test]
+async fn failures_from_one_address_lock_that_address_for_every_account() {
+    let app = TestApp::spawn().await;
+    let email = verified_account(&app).await;
+    let attacker: std::net::SocketAddr = "203.0.113.7:40000".parse().unwrap();
+    let neighbour: std::net::SocketAddr = "198.51.100.9:40000".parse().unwrap();
+    for _ in 0..5 {
+        let other = random_email();
+        app.call_from(
+            Some(attacker),
+            BASE_DOMAIN,
+            path::<LogIn>(),
+            &[("email", other.as_str()), ("password", "guess guess guess")],
+            None,
+        )
+        .await;
+    }
+    let locked = app
+        .call_from(
+            Some(attacker),
+            BASE_DOMAIN,
+            path::<LogIn>(),
+            &[("email", email.as_str()), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert!(
+        locked.body.contains("Too many failed attempts"),
+        "{}",
+        locked.body
+    );
+    let fine = app
+        .call_from(
+            Some(neighbour),
+            BASE_DOMAIN,
+            path::<LogIn>(),
+            &[("email", email.as_str()), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert!(fine.session_cookie().is_some(), "{}", fine.body);
 }

@@ -194,6 +194,18 @@ impl TestApp {
         form: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> Answer {
+        self.call_from(None, host, path, form, cookie).await
+    }
+
+    /// Calls a server function as if from a client address (what the server's listener records).
+    pub async fn call_from(
+        &self,
+        client: Option<std::net::SocketAddr>,
+        host: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Answer {
         let body = form
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -206,7 +218,12 @@ impl TestApp {
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        let res = self.send(req.body(Body::from(body)).unwrap()).await;
+        let mut req = req.body(Body::from(body)).unwrap();
+        if let Some(addr) = client {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+        }
+        let res = self.send(req).await;
         let status = res.status();
         let headers = res.headers().clone();
         Answer {

@@ -101,20 +101,47 @@ impl Database {
 }
 
 /// `BEGIN` and the transaction-local settings as one simple query: one round trip instead of two.
-/// Only UUIDs (hex digits and hyphens, formatted by the uuid crate) are interpolated.
+/// `SET LOCAL` is a utility statement (nothing to plan), and a setting left out is empty in a new
+/// transaction anyway, so only the ones in use are sent. Only UUIDs (hex digits and hyphens, as the
+/// uuid crate formats them) are interpolated.
 fn scoped_begin(tenant: Option<uuid::Uuid>, user: Option<uuid::Uuid>, tenant_list: &str) -> String {
     debug_assert!(
         tenant_list
             .chars()
             .all(|c| c.is_ascii_hexdigit() || c == '-' || c == ',')
     );
-    let text = |u: Option<uuid::Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
-    format!(
-        "BEGIN; SELECT set_config('app.tenant_id', '{}', true), set_config('app.user_id', '{}', true), \
-         set_config('app.tenant_ids', '{tenant_list}', true)",
-        text(tenant),
-        text(user)
-    )
+    let mut sql = String::with_capacity(160);
+    sql.push_str("BEGIN");
+    if let Some(t) = tenant {
+        sql.push_str(&format!("; SET LOCAL app.tenant_id = '{t}'"));
+    }
+    if let Some(u) = user {
+        sql.push_str(&format!("; SET LOCAL app.user_id = '{u}'"));
+    }
+    if !tenant_list.is_empty() {
+        sql.push_str(&format!("; SET LOCAL app.tenant_ids = '{tenant_list}'"));
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scoped_begin;
+    use uuid::Uuid;
+
+    #[test]
+    fn the_door_sets_only_the_settings_in_use() {
+        let t = Uuid::from_u128(1);
+        assert_eq!(
+            scoped_begin(Some(t), None, ""),
+            "BEGIN; SET LOCAL app.tenant_id = '00000000-0000-0000-0000-000000000001'"
+        );
+        let u = Uuid::from_u128(2);
+        assert_eq!(
+            scoped_begin(None, Some(u), &t.to_string()),
+            "BEGIN; SET LOCAL app.user_id = '00000000-0000-0000-0000-000000000002'; SET LOCAL app.tenant_ids = '00000000-0000-0000-0000-000000000001'"
+        );
+    }
 }
 
 /// Facts about the database for the status page and `/readyz`.

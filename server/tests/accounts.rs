@@ -16,17 +16,7 @@ fn path<T: ServerFn>() -> &'static str {
 /// Signs up and verifies a new account; returns its email.
 async fn verified_account(app: &TestApp) -> String {
     let email = random_email();
-    let a = app
-        .call(
-            path::<SignUp>(),
-            &[
-                ("display_name", "Ann Lee"),
-                ("email", &email),
-                ("password", PASSWORD),
-            ],
-            None,
-        )
-        .await;
+    let a = sign_up(&app, "Ann Lee", &email, PASSWORD).await;
     assert!(
         a.status.is_success() || a.status.is_redirection(),
         "{} {}",
@@ -44,6 +34,19 @@ async fn verified_account(app: &TestApp) -> String {
         .await;
     assert_eq!(v.status, StatusCode::OK, "{}", v.body);
     email
+}
+
+async fn sign_up(app: &TestApp, name: &str, email: &str, password: &str) -> Answer {
+    app.call(
+        path::<SignUp>(),
+        &[
+            ("display_name", name),
+            ("email", email),
+            ("password", password),
+        ],
+        None,
+    )
+    .await
 }
 
 async fn log_in(app: &TestApp, email: &str, password: &str) -> Answer {
@@ -126,16 +129,7 @@ async fn a_person_signs_up_verifies_logs_in_and_out() {
 async fn a_verification_link_works_once() {
     let app = TestApp::spawn().await;
     let email = random_email();
-    app.call(
-        path::<SignUp>(),
-        &[
-            ("display_name", "Bo"),
-            ("email", &email),
-            ("password", PASSWORD),
-        ],
-        None,
-    )
-    .await;
+    sign_up(&app, "Bo", &email, PASSWORD).await;
     let token = token_in(&app.last_mail(&email).await.body_text);
     assert_eq!(
         app.call(path::<VerifyEmail>(), &[("token", &token)], None)
@@ -158,16 +152,7 @@ async fn a_verification_link_works_once() {
 async fn log_in_before_verification_is_refused_and_sends_a_new_link() {
     let app = TestApp::spawn().await;
     let email = random_email();
-    app.call(
-        path::<SignUp>(),
-        &[
-            ("display_name", "Cy"),
-            ("email", &email),
-            ("password", PASSWORD),
-        ],
-        None,
-    )
-    .await;
+    sign_up(&app, "Cy", &email, PASSWORD).await;
     let first = app.last_mail(&email).await;
     let a = log_in(&app, &email, PASSWORD).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
@@ -360,29 +345,9 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
 async fn weak_passwords_and_bad_emails_are_refused_with_a_reason_and_change_nothing() {
     let app = TestApp::spawn().await;
     let email = random_email();
-    let a = app
-        .call(
-            path::<SignUp>(),
-            &[
-                ("display_name", "Di"),
-                ("email", &email),
-                ("password", "password1234"),
-            ],
-            None,
-        )
-        .await;
+    let a = sign_up(&app, "Di", &email, "password1234").await;
     assert!(a.body.contains("too common"), "{}", a.body);
-    let a = app
-        .call(
-            path::<SignUp>(),
-            &[
-                ("display_name", "Di"),
-                ("email", "not-an-email"),
-                ("password", PASSWORD),
-            ],
-            None,
-        )
-        .await;
+    let a = sign_up(&app, "Di", "not-an-email", PASSWORD).await;
     assert!(a.body.contains("Enter an email address"), "{}", a.body);
     assert!(
         cadence::notify::recent(&app.db, Some(&email), 1)

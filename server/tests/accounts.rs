@@ -16,7 +16,7 @@ fn path<T: ServerFn>() -> &'static str {
 /// Signs up and verifies a new account; returns its email.
 async fn verified_account(app: &TestApp) -> String {
     let email = random_email();
-    let a = sign_up(&app, "Ann Lee", &email, PASSWORD).await;
+    let a = sign_up(app, "Ann Lee", &email, PASSWORD).await;
     assert!(
         a.status.is_success() || a.status.is_redirection(),
         "{} {}",

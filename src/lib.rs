@@ -6,6 +6,7 @@
 pub mod access;
 pub mod auth;
 pub mod storefront;
+pub mod team;
 pub mod tenancy;
 
 #[cfg(feature = "ssr")]

@@ -16,6 +16,24 @@ struct World {
     app: TestApp,
     a: Member,
     b: Member,
+    b_invitation: cadence::Uuid,
+}
+
+/// A's member's context for core calls.
+async fn a_inviter_parts(
+    w: &World,
+) -> (
+    cadence::access::RoleCatalog,
+    cadence::access::Principal,
+    cadence::tenancy::TenantScope,
+) {
+    let catalog = cadence::access::load_catalog(&w.app.db).await.unwrap();
+    let principal = cadence::access::principal(&w.app.db, w.a.user_id)
+        .await
+        .unwrap();
+    let scope =
+        cadence::access::enter_tenant(&catalog, &principal, w.a.tenant.scope.tenant_id()).unwrap();
+    (catalog, principal, scope)
 }
 
 type Probe = fn(Arc<World>) -> Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -134,6 +152,43 @@ fn probes() -> Vec<(&'static str, Probe)> {
                 assert!(matches!(e, cadence::Error::NotFound), "{e:?}");
             })
         }),
+        (
+            "revoking and resending B's invitation from A's scope is not found",
+            |w| {
+                Box::pin(async move {
+                    let (catalog, principal, scope) = a_inviter_parts(&w).await;
+                    let meta = Default::default();
+                    let who = cadence::team::Inviter {
+                        catalog: &catalog,
+                        principal: &principal,
+                        scope: &scope,
+                        meta: &meta,
+                        app_url: "http://x",
+                    };
+                    assert!(matches!(
+                        cadence::team::revoke(&w.app.db, &who, w.b_invitation).await,
+                        Err(cadence::Error::NotFound)
+                    ));
+                    assert!(matches!(
+                        cadence::team::resend(&w.app.db, &who, w.b_invitation).await,
+                        Err(cadence::Error::NotFound)
+                    ));
+                })
+            },
+        ),
+        ("A's team and invitation lists hold nothing of B", |w| {
+            Box::pin(async move {
+                let (_, _, scope) = a_inviter_parts(&w).await;
+                let members = cadence::team::members(&w.app.db, &scope).await.unwrap();
+                assert!(members.iter().all(|m| m.user_id != w.b.user_id));
+                assert!(
+                    cadence::team::pending_invitations(&w.app.db, &scope)
+                        .await
+                        .unwrap()
+                        .is_empty()
+                );
+            })
+        }),
         ("B's private pages are not served to A", |w| {
             Box::pin(async move {
                 let res = w
@@ -170,8 +225,37 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
     )
     .await
     .unwrap();
+    let b_invitation = {
+        let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
+        let principal = cadence::access::principal(&app.db, b.user_id)
+            .await
+            .unwrap();
+        let scope = cadence::access::enter_tenant(&catalog, &principal, b.tenant.scope.tenant_id())
+            .unwrap();
+        let meta = Default::default();
+        let who = cadence::team::Inviter {
+            catalog: &catalog,
+            principal: &principal,
+            scope: &scope,
+            meta: &meta,
+            app_url: "http://x",
+        };
+        cadence::team::invite(
+            &app.db,
+            &who,
+            &cadence::auth::Email::parse(&random_email()).unwrap(),
+            "viewer",
+        )
+        .await
+        .unwrap()
+    };
     let before = snapshot_of_b(&app, &b).await;
-    let world = Arc::new(World { app, a, b });
+    let world = Arc::new(World {
+        app,
+        a,
+        b,
+        b_invitation,
+    });
     for (name, probe) in probes() {
         println!("probe: {name}");
         probe(world.clone()).await;
@@ -192,15 +276,16 @@ async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
         .execute(&mut *tx)
         .await
         .unwrap();
-    let (t, s, r): (String, String, String) = sqlx::query_as(
+    let (t, s, r, i): (String, String, String, String) = sqlx::query_as(
         "select (select row_to_json(t)::text from tenants t where t.id = app_current_tenant()),
                 (select coalesce(json_agg(s)::text, '') from storefront_settings s),
-                (select coalesce(json_agg(r order by r.id)::text, '') from role_bindings r where r.tenant_id = app_current_tenant())",
+                (select coalesce(json_agg(r order by r.id)::text, '') from role_bindings r where r.tenant_id = app_current_tenant()),
+                (select coalesce(json_agg(i order by i.id)::text, '') from invitations i)",
     )
     .fetch_one(&mut *tx)
     .await
     .unwrap();
-    format!("{t}|{s}|{r}")
+    format!("{t}|{s}|{r}|{i}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -206,6 +206,33 @@ pub async fn grant_role(
         )));
     }
     let mut tx = db.tenant_tx(scope).await?;
+    let current: Option<String> = sqlx::query_scalar(
+        "select role from role_bindings where user_id = $1 and tenant_id = $2 and scope_kind = 'tenant'",
+    )
+    .bind(user)
+    .bind(scope.tenant_id().0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if current.as_deref() == Some("owner") && role != "owner" {
+        if own_rank(catalog, principal, scope.tenant_id())
+            < catalog.roles.get("owner").map_or(i32::MAX, |d| d.rank)
+        {
+            return Err(Error::Forbidden(
+                "Only an owner can change another owner's role.".into(),
+            ));
+        }
+        let owners: i64 = sqlx::query_scalar(
+            "select count(*) from role_bindings where tenant_id = $1 and role = 'owner' and scope_kind = 'tenant'",
+        )
+        .bind(scope.tenant_id().0)
+        .fetch_one(&mut *tx)
+        .await?;
+        if owners <= 1 {
+            return Err(Error::Validation(
+                "A tenant keeps at least one owner: make someone else owner first.".into(),
+            ));
+        }
+    }
     sqlx::query(
         "insert into role_bindings (id, user_id, scope_kind, tenant_id, role, granted_by)
          values ($1, $2, 'tenant', $3, $4, $5)
@@ -296,7 +323,7 @@ pub async fn revoke_role(
 }
 
 /// The highest rank among the principal's roles that apply to a tenant.
-fn own_rank(catalog: &RoleCatalog, principal: &Principal, tenant: TenantId) -> i32 {
+pub(crate) fn own_rank(catalog: &RoleCatalog, principal: &Principal, tenant: TenantId) -> i32 {
     principal
         .bindings
         .iter()

@@ -1,0 +1,352 @@
+//! Team rules and SQL: listing members, inviting by email, resending, revoking and accepting
+//! invitations. Every change asks the policy decision point and is audited.
+
+use crate::access::Principal;
+use crate::access::{RoleCatalog, authorize, own_rank};
+use crate::audit::{self, AuditEvent, Outcome, RequestMeta};
+use crate::auth::Email;
+use crate::db::Database;
+use crate::notify;
+use crate::tenancy::{TenantId, TenantScope};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// How long an invitation link stays valid.
+pub const INVITATION_DAYS: i32 = 7;
+
+/// A member as the team page shows them.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub since: DateTime<Utc>,
+}
+
+/// A pending invitation.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct Invitation {
+    pub id: Uuid,
+    pub email: String,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The tenant's members (direct role holders), by role rank then name.
+pub async fn members(db: &Database, scope: &TenantScope) -> Result<Vec<Member>> {
+    let mut tx = db.tenant_tx(scope).await?;
+    let list = sqlx::query_as(
+        "select u.id as user_id, u.display_name, u.email, b.role, b.created_at as since
+           from role_bindings b
+           join users u on u.id = b.user_id
+           join roles r on r.name = b.role
+          where b.scope_kind = 'tenant'
+          order by r.rank desc, u.display_name",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(list)
+}
+
+/// Pending (not accepted, not revoked) invitations, newest first.
+pub async fn pending_invitations(db: &Database, scope: &TenantScope) -> Result<Vec<Invitation>> {
+    let mut tx = db.tenant_tx(scope).await?;
+    let list = sqlx::query_as(
+        "select id, email, role, created_at, expires_at from invitations
+          where accepted_at is null and revoked_at is null order by created_at desc",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(list)
+}
+
+fn new_token() -> (String, Vec<u8>) {
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let token = hex::encode(raw);
+    let hash = Sha256::digest(token.as_bytes()).to_vec();
+    (token, hash)
+}
+
+/// Everything the inviting code needs to know about the actor and where links point.
+pub struct Inviter<'a> {
+    pub catalog: &'a RoleCatalog,
+    pub principal: &'a Principal,
+    pub scope: &'a TenantScope,
+    pub meta: &'a RequestMeta,
+    pub app_url: &'a str,
+}
+
+/// Invites a person by email with a tenant role. Needs `team.manage`; no one invites above their
+/// own role; an existing member or a pending invitation for the same address is refused.
+#[tracing::instrument(name = "Invite a person", skip(db, who), fields(tenant_id = %who.scope.tenant_id()))]
+pub async fn invite(db: &Database, who: &Inviter<'_>, email: &Email, role: &str) -> Result<Uuid> {
+    authorize(
+        db,
+        who.catalog,
+        who.principal,
+        who.scope,
+        "team.manage",
+        who.meta,
+    )
+    .await?;
+    check_role(who, role)?;
+    let mut tx = db.tenant_tx(who.scope).await?;
+    let already: bool = sqlx::query_scalar(
+        "select exists(select 1 from role_bindings b join users u on u.id = b.user_id
+                        where b.scope_kind = 'tenant' and lower(u.email) = lower($1))",
+    )
+    .bind(email.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    if already {
+        return Err(Error::Validation(format!(
+            "{} is already a member of this tenant.",
+            email.as_str()
+        )));
+    }
+    let (token, hash) = new_token();
+    let id = Uuid::now_v7();
+    let inserted = sqlx::query(
+        "insert into invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))",
+    )
+    .bind(who.scope.tenant_id().0)
+    .bind(id)
+    .bind(email.as_str())
+    .bind(role)
+    .bind(&hash)
+    .bind(who.principal.user_id)
+    .bind(INVITATION_DAYS)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(sqlx::Error::Database(e))
+            if e.constraint() == Some("invitations_one_pending_per_email") =>
+        {
+            return Err(Error::Validation(format!(
+                "{} already has a pending invitation: resend it instead.",
+                email.as_str()
+            )));
+        }
+        other => {
+            other?;
+        }
+    }
+    send_mail(&mut tx, who, email.as_str(), role, &token).await?;
+    audit::record(
+        &mut tx,
+        who.meta,
+        AuditEvent::new("invitation.create", Outcome::Success)
+            .tenant(who.scope.tenant_id().0)
+            .actor(who.principal.user_id)
+            .target(format!("{} as {role}", email.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sends a pending invitation again with a fresh link (the old link stops working).
+pub async fn resend(db: &Database, who: &Inviter<'_>, invitation: Uuid) -> Result<()> {
+    authorize(
+        db,
+        who.catalog,
+        who.principal,
+        who.scope,
+        "team.manage",
+        who.meta,
+    )
+    .await?;
+    let (token, hash) = new_token();
+    let mut tx = db.tenant_tx(who.scope).await?;
+    let row: Option<(String, String)> = sqlx::query_as(
+        "update invitations set token_hash = $2, expires_at = now() + make_interval(days => $3)
+          where id = $1 and accepted_at is null and revoked_at is null
+          returning email, role",
+    )
+    .bind(invitation)
+    .bind(&hash)
+    .bind(INVITATION_DAYS)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (email, role) = row.ok_or(Error::NotFound)?;
+    send_mail(&mut tx, who, &email, &role, &token).await?;
+    audit::record(
+        &mut tx,
+        who.meta,
+        AuditEvent::new("invitation.resend", Outcome::Success)
+            .tenant(who.scope.tenant_id().0)
+            .actor(who.principal.user_id)
+            .target(email),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes a pending invitation: its link stops working.
+pub async fn revoke(db: &Database, who: &Inviter<'_>, invitation: Uuid) -> Result<()> {
+    authorize(
+        db,
+        who.catalog,
+        who.principal,
+        who.scope,
+        "team.manage",
+        who.meta,
+    )
+    .await?;
+    let mut tx = db.tenant_tx(who.scope).await?;
+    let email: Option<String> = sqlx::query_scalar(
+        "update invitations set revoked_at = now()
+          where id = $1 and accepted_at is null and revoked_at is null returning email",
+    )
+    .bind(invitation)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let email = email.ok_or(Error::NotFound)?;
+    audit::record(
+        &mut tx,
+        who.meta,
+        AuditEvent::new("invitation.revoke", Outcome::Success)
+            .tenant(who.scope.tenant_id().0)
+            .actor(who.principal.user_id)
+            .target(email),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What an invitation link opens, before it is accepted.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct InvitationPreview {
+    pub tenant_name: String,
+    pub email: String,
+    pub role: String,
+}
+
+const INVALID_LINK: &str =
+    "This invitation link is invalid, expired, revoked or already used. Ask for a new invitation.";
+
+/// Looks at an invitation link without using it.
+pub async fn preview(db: &Database, tenant: Uuid, token: &str) -> Result<InvitationPreview> {
+    let scope = TenantScope::new(TenantId(tenant), None);
+    let mut tx = db.tenant_tx(&scope).await?;
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "select t.name, i.email, i.role from invitations i join tenants t on t.id = i.tenant_id
+          where i.token_hash = $1 and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()",
+    )
+    .bind(Sha256::digest(token.trim().as_bytes()).to_vec())
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let (tenant_name, email, role) = row.ok_or_else(|| Error::Validation(INVALID_LINK.into()))?;
+    Ok(InvitationPreview {
+        tenant_name,
+        email,
+        role,
+    })
+}
+
+/// Accepts an invitation for a signed-in user whose email is the invited one: the membership is
+/// added and the link is used up. Returns the tenant's scope for the user.
+#[tracing::instrument(name = "Accept an invitation", skip(db, token, meta))]
+pub async fn accept(
+    db: &Database,
+    tenant: Uuid,
+    token: &str,
+    user: Uuid,
+    user_email: &str,
+    meta: &RequestMeta,
+) -> Result<TenantScope> {
+    let scope = TenantScope::new(TenantId(tenant), Some(user));
+    let mut tx = db.tenant_tx(&scope).await?;
+    let row: Option<(Uuid, String, String, Option<Uuid>)> = sqlx::query_as(
+        "update invitations set accepted_at = now(), accepted_by = $2
+          where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > now()
+          returning id, email, role, invited_by",
+    )
+    .bind(Sha256::digest(token.trim().as_bytes()).to_vec())
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((_, email, role, invited_by)) = row else {
+        return Err(Error::Validation(INVALID_LINK.into()));
+    };
+    if !email.eq_ignore_ascii_case(user_email) {
+        // Rolled back: the link stays usable by the person it was sent to.
+        return Err(Error::Validation(format!(
+            "This invitation was sent to {email}. Log in with that address to accept it."
+        )));
+    }
+    sqlx::query(
+        "insert into role_bindings (id, user_id, scope_kind, tenant_id, role, granted_by)
+         values ($1, $2, 'tenant', $3, $4, $5)
+         on conflict do nothing",
+    )
+    .bind(Uuid::now_v7())
+    .bind(user)
+    .bind(tenant)
+    .bind(&role)
+    .bind(invited_by)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        meta,
+        AuditEvent::new("invitation.accept", Outcome::Success)
+            .tenant(tenant)
+            .actor(user)
+            .target(format!("{email} as {role}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(scope)
+}
+
+fn check_role(who: &Inviter<'_>, role: &str) -> Result<()> {
+    let def = who
+        .catalog
+        .roles
+        .get(role)
+        .filter(|d| d.scope_kind == "tenant")
+        .ok_or_else(|| Error::Validation(format!("`{role}` is not a tenant role.")))?;
+    if def.rank > own_rank(who.catalog, who.principal, who.scope.tenant_id()) {
+        return Err(Error::Forbidden(format!(
+            "You cannot invite someone as {role}: it is above your own role."
+        )));
+    }
+    Ok(())
+}
+
+async fn send_mail(
+    tx: &mut sqlx::PgConnection,
+    who: &Inviter<'_>,
+    email: &str,
+    role: &str,
+    token: &str,
+) -> Result<()> {
+    let tenant: String = sqlx::query_scalar("select name from tenants where id = $1")
+        .bind(who.scope.tenant_id().0)
+        .fetch_one(&mut *tx)
+        .await?;
+    notify::enqueue(
+        tx,
+        email,
+        &format!("You are invited to {tenant} on Cadence"),
+        &format!(
+            "Hello,\n\nYou have been invited to join {tenant} on Cadence as {role}. Accept here:\n\n{}/invite?t={}&token={token}\n\nThe link works once and expires in {INVITATION_DAYS} days.",
+            who.app_url,
+            who.scope.tenant_id()
+        ),
+    )
+    .await
+}

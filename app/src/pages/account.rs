@@ -269,6 +269,7 @@ fn TenantPanel() -> impl IntoView {
                                 <h2>{o.name}</h2>
                                 <p class="muted">{format!("You are {}", o.access)}</p>
                                 <p>"Storefront: "<a href=format!("http://{}", o.storefront)>{o.storefront.clone()}</a></p>
+                                <A href="/app/team" attr:class="button button--secondary button--small" attr:data-test="team-link">"Team"</A>
                             </div>
                         })}
                     </div>

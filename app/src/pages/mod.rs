@@ -3,3 +3,4 @@
 pub mod account;
 pub mod platform;
 pub mod storefront;
+pub mod team;

@@ -7,6 +7,7 @@ use crate::pages::account::{
     AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
     VerifyPage,
 };
+use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::StaticSegment;
@@ -41,6 +42,8 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=StaticSegment("forgot") view=ForgotPage />
                         <Route path=StaticSegment("reset") view=ResetPage />
                         <Route path=StaticSegment("app") view=AppHomePage />
+                        <Route path=(StaticSegment("app"), StaticSegment("team")) view=TeamPage />
+                        <Route path=StaticSegment("invite") view=InvitePage />
                         <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />
                     </Routes>
                 </main>

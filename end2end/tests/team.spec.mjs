@@ -1,0 +1,67 @@
+// Team: the owner invites a colleague, who signs up, follows the emailed link and joins.
+import { test, expect } from '@playwright/test';
+import { platformUrl, hydrated } from './helpers.mjs';
+
+async function logIn(page, email, password, next = '') {
+  await page.goto(platformUrl(`/login${next ? `?next=${encodeURIComponent(next)}` : ''}`));
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** The first link of the newest mail with `subject` to `email`, from the development mailbox. */
+async function mailLink(page, email, subject) {
+  await page.goto(platformUrl(`/dev/mailbox?to=${encodeURIComponent(email)}`));
+  const mail = page.locator('[data-test="mail"]', {
+    has: page.locator('[data-test="mail-subject"]', { hasText: subject }),
+  }).first();
+  return mail.locator('[data-test="mail-link"]').first().getAttribute('href');
+}
+
+test('an owner invites a colleague who signs up, accepts and appears in the team', async ({ page }) => {
+  const colleague = `mate-${Date.now().toString(36)}@example.com`;
+  const password = 'colleague passphrase long';
+
+  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
+  await page.locator('[data-test="team-link"]').click();
+  await expect(page.getByRole('heading', { name: 'Team of Blue Mountain Roasters' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Email', { exact: true }).fill(colleague);
+  await page.getByLabel('Role', { exact: true }).selectOption('analyst');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.locator('[data-test="invited"]')).toBeVisible();
+  await expect(page.locator('[data-test="invitations"]')).toContainText(colleague);
+  await page.goto(platformUrl('/app'));
+  await page.locator('[data-test="log-out"]').click();
+  await expect(page).toHaveURL(platformUrl('/'));
+
+  // The colleague is new: sign up, confirm, log in.
+  await page.goto(platformUrl('/signup'));
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('Mate Colleague');
+  await page.getByLabel('Work email').fill(colleague);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('[data-test="check-email"]')).toBeVisible();
+  await page.goto(await mailLink(page, colleague, 'Verify your email'));
+  await expect(page.locator('[data-test="verified"]')).toBeVisible();
+  await logIn(page, colleague, password);
+  await expect(page.locator('[data-test="welcome"]')).toHaveText('Welcome, Mate Colleague');
+
+  // Follow the invitation and accept.
+  await page.goto(await mailLink(page, colleague, 'You are invited to Blue Mountain Roasters'));
+  await expect(page.locator('[data-test="invite-title"]')).toHaveText('Join Blue Mountain Roasters');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(page).toHaveURL(/\/app\/team$/);
+  const me = page.locator('[data-test="member"]', { hasText: colleague });
+  await expect(me).toContainText('analyst');
+  // An analyst reads the team but cannot manage it, and is told why.
+  await expect(page.locator('[data-test="manage-denied"]')).toContainText('`team.manage` privilege; you are analyst in Blue Mountain Roasters');
+
+  // The link is used up.
+  const used = await mailLink(page, colleague, 'You are invited to Blue Mountain Roasters');
+  await page.goto(used);
+  await expect(page.locator('[data-test="form-error"]')).toContainText('already used');
+});

@@ -24,6 +24,19 @@ pub async fn seed_demo(db: &Database) -> anyhow::Result<()> {
             t
         }
     };
+    // A second tenant, so the demo owner has somewhere to switch to.
+    if resolve_by_slug(db, "kitchen").await?.is_none() {
+        let slug = TenantSlug::parse("kitchen").expect("valid");
+        let kitchen = create_tenant_owned_by(db, &slug, "Kingston Kitchen", owner).await?;
+        cadence::storefront::save_profile(
+            db,
+            &kitchen.scope,
+            "Kingston Kitchen",
+            Some("Jerk, patties and Sunday dinners, delivered across Kingston."),
+            None,
+        )
+        .await?;
+    }
     cadence::storefront::save_profile(
         db,
         &tenant.scope,

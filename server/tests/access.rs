@@ -234,3 +234,49 @@ async fn a_viewer_cannot_manage_the_team() {
         "{e:?}"
     );
 }
+
+#[tokio::test]
+async fn the_switcher_search_narrows_on_the_server_and_treats_wildcards_literally() {
+    let app = TestApp::spawn().await;
+    let owner = app.member_of_new_tenant("Zeta Foods").await;
+    let (catalog, principal, scope) = owner_context(&app, &owner).await;
+    let _ = (&catalog, &scope);
+    for name in ["Zeta Drinks", "Omega 100% Cotton"] {
+        let slug = cadence::tenancy::TenantSlug::parse(&random_slug()).unwrap();
+        cadence::tenancy::create_tenant_owned_by(&app.db, &slug, name, owner.user_id)
+            .await
+            .unwrap();
+    }
+    let names =
+        |list: Vec<access::Membership>| list.into_iter().map(|m| m.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(
+            access::search_memberships(&app.db, &principal, "zeta", 20)
+                .await
+                .unwrap()
+        ),
+        ["Zeta Drinks", "Zeta Foods"]
+    );
+    assert_eq!(
+        names(
+            access::search_memberships(&app.db, &principal, "100%", 20)
+                .await
+                .unwrap()
+        ),
+        ["Omega 100% Cotton"]
+    );
+    assert!(
+        access::search_memberships(&app.db, &principal, "%%", 20)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        access::search_memberships(&app.db, &principal, "", 2)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "the limit holds"
+    );
+}

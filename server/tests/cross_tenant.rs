@@ -3,7 +3,9 @@
 //! Table-driven: each feature adds its probes to `probes()`.
 
 mod common;
-use app::api::tenant::{LoadSecurityEvents, LoadTenantOverview, MyTenants, SwitchTenant};
+use app::api::tenant::{
+    LoadSecurityEvents, LoadTenantOverview, MyTenants, SearchTenants, SwitchTenant,
+};
 use axum::http::StatusCode;
 use common::*;
 use leptos::server_fn::ServerFn;
@@ -72,6 +74,20 @@ fn probes() -> Vec<(&'static str, Probe)> {
                     "{}",
                     r.body
                 );
+            })
+        }),
+        ("searching the switcher for B's name finds nothing", |w| {
+            Box::pin(async move {
+                let r = w
+                    .app
+                    .call(
+                        path::<SearchTenants>(),
+                        &[("query", &w.b.tenant.name)],
+                        Some(&w.a.cookie),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                assert_eq!(r.body, "[]");
             })
         }),
         ("the overview on B's subdomain is still A's", |w| {

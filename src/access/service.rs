@@ -160,10 +160,30 @@ pub struct Membership {
 
 /// Every tenant the user holds a role in, directly or through an agency, by name.
 pub async fn memberships(db: &Database, principal: &Principal) -> Result<Vec<Membership>> {
+    search_memberships(db, principal, "", i64::MAX).await
+}
+
+/// The user's tenants whose name or slug contains `query` (case-insensitive), at most `limit`,
+/// by name: the switcher searches on the server, so hundreds of tenants are never all loaded.
+pub async fn search_memberships(
+    db: &Database,
+    principal: &Principal,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<Membership>> {
     let clients: Vec<Uuid> = principal.agency_clients.iter().map(|(_, t)| *t).collect();
     let mut tx = db.user_tx_with_tenants(principal.user_id, &clients).await?;
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let list: Vec<Membership> = sqlx::query_as(
-        "select t.id as tenant_id, t.slug, t.name, b.role, null::text as via_agency
+        "select * from (
+         select t.id as tenant_id, t.slug, t.name, b.role, null::text as via_agency
            from role_bindings b join tenants t on t.id = b.tenant_id
           where b.user_id = $1 and b.scope_kind = 'tenant'
          union all
@@ -173,9 +193,12 @@ pub async fn memberships(db: &Database, principal: &Principal) -> Result<Vec<Mem
            join agency_clients c on c.agency_id = b.agency_id
            join tenants t on t.id = c.tenant_id
           where b.user_id = $1 and b.scope_kind = 'agency'
-         order by 3, 1",
+         ) m where m.name ilike $2 or m.slug ilike $2
+         order by m.name, m.tenant_id limit $3",
     )
     .bind(principal.user_id)
+    .bind(pattern)
+    .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -39,6 +39,60 @@ pub async fn my_tenants() -> Result<Vec<TenantChoice>, AppError> {
         .collect())
 }
 
+/// The signed-in user's tenants matching a search (name or slug), at most 20, for the switcher.
+#[server]
+pub async fn search_tenants(query: String) -> Result<Vec<TenantChoice>, AppError> {
+    let Some((principal, scope)) = ssr::current_scope().await? else {
+        return Ok(Vec::new());
+    };
+    let db = super::ssr::db()?;
+    Ok(
+        cadence::access::search_memberships(&db, &principal, &query, 20)
+            .await?
+            .into_iter()
+            .map(|m| TenantChoice {
+                current: m.tenant_id == scope.tenant_id().0,
+                id: m.tenant_id,
+                name: m.name,
+                slug: m.slug,
+                role: m.role,
+                via_agency: m.via_agency,
+            })
+            .collect(),
+    )
+}
+
+/// What the header's switcher shows: the current tenant, the user's role there, and whether there
+/// is anything to switch to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitcherState {
+    pub current: String,
+    pub role: String,
+    pub has_others: bool,
+}
+
+#[server]
+pub async fn load_switcher() -> Result<Option<SwitcherState>, AppError> {
+    if super::auth::ssr::current_user().await?.is_none() {
+        return Ok(None);
+    }
+    let Some((principal, scope)) = ssr::current_scope().await? else {
+        return Ok(None);
+    };
+    let db = super::ssr::db()?;
+    let two = cadence::access::search_memberships(&db, &principal, "", 2).await?;
+    let here = cadence::access::search_memberships(&db, &principal, "", i64::MAX)
+        .await?
+        .into_iter()
+        .find(|m| m.tenant_id == scope.tenant_id().0)
+        .ok_or(AppError::NotFound)?;
+    Ok(Some(SwitcherState {
+        current: here.name,
+        role: here.role,
+        has_others: two.len() > 1,
+    }))
+}
+
 /// Makes a tenant the session's current one (audited). Another tenant's id is "not found".
 #[server]
 pub async fn switch_tenant(tenant_id: cadence::Uuid) -> Result<(), AppError> {

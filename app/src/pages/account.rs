@@ -169,6 +169,7 @@ pub fn AppHomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| who_am_i());
     let change = ServerAction::<ChangePassword>::new();
     let log_out = ServerAction::<LogOut>::new();
+    let tenant_data = TenantData::new();
     view! {
         <Title text="Your workspace — Cadence" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -185,7 +186,7 @@ pub fn AppHomePage() -> impl IntoView {
                                     <button class="button button--secondary" type="submit" data-test="log-out">"Log out"</button>
                                 </ActionForm>
                             </div>
-                            <TenantPanel />
+                            <TenantPanel data=tenant_data />
                         </section>
                         <section class="panel panel--narrow">
                             <h2>"Change password"</h2>
@@ -213,13 +214,37 @@ pub fn AppHomePage() -> impl IntoView {
     }
 }
 
+/// The tenant panel's data, created at the page's top level (not inside a suspense) so the server
+/// and the browser create the resources in the same order.
+#[derive(Clone, Copy)]
+struct TenantData {
+    switch: ServerAction<SwitchTenant>,
+    tenants: Resource<Result<Vec<crate::api::tenant::TenantChoice>, AppError>>,
+    overview: Resource<Result<Option<crate::api::tenant::TenantOverview>, AppError>>,
+    events: Resource<Result<Vec<crate::api::tenant::SecurityEvent>, AppError>>,
+}
+
+impl TenantData {
+    fn new() -> Self {
+        let switch = ServerAction::<SwitchTenant>::new();
+        Self {
+            switch,
+            tenants: Resource::new(move || switch.version().get(), |_| my_tenants()),
+            overview: Resource::new(move || switch.version().get(), |_| load_tenant_overview()),
+            events: Resource::new(move || switch.version().get(), |_| load_security_events()),
+        }
+    }
+}
+
 /// The tenants the user can enter, the current one, and its security events (or why not).
 #[component]
-fn TenantPanel() -> impl IntoView {
-    let switch = ServerAction::<SwitchTenant>::new();
-    let tenants = Resource::new(move || switch.version().get(), |_| my_tenants());
-    let overview = Resource::new(move || switch.version().get(), |_| load_tenant_overview());
-    let events = Resource::new(move || switch.version().get(), |_| load_security_events());
+fn TenantPanel(data: TenantData) -> impl IntoView {
+    let TenantData {
+        switch,
+        tenants,
+        overview,
+        events,
+    } = data;
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading your tenants…"</p> }>
             {move || Suspend::new(async move {

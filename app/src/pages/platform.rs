@@ -2,7 +2,7 @@
 
 use crate::api::auth::who_am_i;
 use crate::api::load_system_status;
-use crate::components::{NotFound, SlugChecker};
+use crate::components::{NotFound, SlugChecker, TenantSwitcher};
 use crate::pages::account::{
     AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
     VerifyPage,
@@ -28,6 +28,9 @@ pub fn PlatformApp() -> impl IntoView {
                     <nav class="topbar__nav" aria-label="Main">
                         <A href="/">"Home"</A>
                         <A href="/status">"Status"</A>
+                        // Its own resources at the top level (not inside another suspense), so the
+                        // server and the browser create them in the same order.
+                        <TenantSwitcher />
                         <UserMenu />
                     </nav>
                 </header>

@@ -54,7 +54,8 @@ test('an owner invites a colleague who signs up, accepts and appears in the team
   await expect(page.locator('[data-test="invite-title"]')).toHaveText('Join Blue Mountain Roasters');
   await hydrated(page);
   await page.getByRole('button', { name: 'Accept invitation' }).click();
-  await expect(page).toHaveURL(/\/app\/team$/);
+  await expect(page.locator('[data-test="current-tenant"]')).toContainText('You are analyst in Blue Mountain Roasters');
+  await page.goto(platformUrl('/app/team'));
   const me = page.locator('[data-test="member"]', { hasText: colleague });
   await expect(me).toContainText('analyst');
   // An analyst reads the team but cannot manage it, and is told why.
@@ -64,4 +65,26 @@ test('an owner invites a colleague who signs up, accepts and appears in the team
   const used = await mailLink(page, colleague, 'You are invited to Blue Mountain Roasters');
   await page.goto(used);
   await expect(page.locator('[data-test="form-error"]')).toContainText('already used');
+});
+
+test('a new person joins from the invitation link in one step', async ({ page }) => {
+  const newcomer = `new-${Date.now().toString(36)}@example.com`;
+  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
+  await expect(page.locator('[data-test="welcome"]')).toBeVisible();
+  await page.goto(platformUrl('/app/team'));
+  await hydrated(page);
+  await page.getByLabel('Email', { exact: true }).fill(newcomer);
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.locator('[data-test="invited"]')).toBeVisible();
+  await page.context().clearCookies();
+
+  await page.goto(await mailLink(page, newcomer, 'You are invited to Blue Mountain Roasters'));
+  await expect(page.locator('[data-test="invite-title"]')).toHaveText('Join Blue Mountain Roasters');
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('New Comer');
+  await page.getByLabel('Choose a password').fill('newcomer passphrase long');
+  await page.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(page.locator('[data-test="welcome"]')).toHaveText('Welcome, New Comer');
+  await expect(page.locator('[data-test="current-tenant"]')).toContainText('You are viewer in Blue Mountain Roasters');
 });

@@ -352,3 +352,75 @@ async fn roles_above_ones_own_cannot_be_invited_and_owners_are_guarded() {
             && roles.contains(&(owner.user_id, "admin".into()))
     );
 }
+
+#[tokio::test]
+async fn a_new_person_joins_from_the_link_with_a_verified_account() {
+    let app = TestApp::spawn().await;
+    let owner = app.member_of_new_tenant("Newcomers Ltd").await;
+    let c = ctx(&app, owner.user_id, &owner.tenant).await;
+    let meta = Default::default();
+    let email = random_email();
+    team::invite(
+        &app.db,
+        &inviter(&c, &meta),
+        &Email::parse(&email).unwrap(),
+        "manager",
+    )
+    .await
+    .unwrap();
+    let (tenant, token) = link_for(&app, &email).await;
+    let password = cadence::auth::NewPassword::parse(PASSWORD).unwrap();
+    let joined = team::join_as_new_user(&app.db, tenant, &token, "New Comer", &password, &meta)
+        .await
+        .unwrap();
+    assert_eq!(joined.user.email, email);
+    let members = team::members(&app.db, &c.scope).await.unwrap();
+    assert!(
+        members
+            .iter()
+            .any(|m| m.email == email && m.role == "manager")
+    );
+    // The account is verified: logging in works at once.
+    assert!(
+        app.session_for(&email)
+            .await
+            .starts_with("cadence_session=")
+    );
+    // The link is used up.
+    assert!(
+        team::join_as_new_user(&app.db, tenant, &token, "Again", &password, &meta)
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn joining_as_new_is_refused_when_the_address_already_has_an_account() {
+    let app = TestApp::spawn().await;
+    let owner = app.member_of_new_tenant("Existing Co").await;
+    let c = ctx(&app, owner.user_id, &owner.tenant).await;
+    let meta = Default::default();
+    let (_, email) = app.verified_user("Al Ready").await;
+    team::invite(
+        &app.db,
+        &inviter(&c, &meta),
+        &Email::parse(&email).unwrap(),
+        "viewer",
+    )
+    .await
+    .unwrap();
+    let (tenant, token) = link_for(&app, &email).await;
+    let password = cadence::auth::NewPassword::parse("another long passphrase").unwrap();
+    let e = team::join_as_new_user(&app.db, tenant, &token, "Impostor", &password, &meta)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("already exists"), "{e}");
+    // Nothing changed: the invitation is still pending for the real owner of the address.
+    assert_eq!(
+        team::pending_invitations(&app.db, &c.scope)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

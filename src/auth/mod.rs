@@ -4,7 +4,7 @@ mod model;
 pub use model::*;
 
 #[cfg(feature = "ssr")]
-mod password;
+pub(crate) mod password;
 #[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]

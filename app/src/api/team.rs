@@ -195,7 +195,32 @@ pub async fn accept_invitation(t: cadence::Uuid, token: String) -> Result<(), Ap
     )
     .await?;
     super::tenant::ssr::set_current_tenant(t).await?;
-    leptos_axum::redirect("/app/team");
+    leptos_axum::redirect("/app");
+    Ok(())
+}
+
+/// A new person creates their account from the invitation link and joins in one step.
+#[server]
+pub async fn join_with_invitation(
+    t: cadence::Uuid,
+    token: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    let password = cadence::auth::NewPassword::parse(&password).map_err(AppError::Validation)?;
+    let db = super::ssr::db()?;
+    let logged_in = cadence::team::join_as_new_user(
+        &db,
+        t,
+        &token,
+        &display_name,
+        &password,
+        &super::ssr::request_meta(),
+    )
+    .await?;
+    super::auth::ssr::start_session(&logged_in).await?;
+    super::tenant::ssr::set_current_tenant(t).await?;
+    leptos_axum::redirect("/app");
     Ok(())
 }
 

@@ -1,8 +1,8 @@
 //! The team page (members, roles, invitations) and the invitation page a link opens.
 
 use crate::api::team::{
-    AcceptInvitation, ChangeMemberRole, InviteMember, RemoveMember, ResendInvitation,
-    RevokeInvitation, load_invitation, load_team,
+    AcceptInvitation, ChangeMemberRole, InviteMember, JoinWithInvitation, RemoveMember,
+    ResendInvitation, RevokeInvitation, load_invitation, load_team,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -179,6 +179,7 @@ pub fn TeamPage() -> impl IntoView {
 pub fn InvitePage() -> impl IntoView {
     let query = use_query_map();
     let accept = ServerAction::<AcceptInvitation>::new();
+    let join = ServerAction::<JoinWithInvitation>::new();
     let params = move || {
         let q = query.read();
         (
@@ -218,9 +219,20 @@ pub fn InvitePage() -> impl IntoView {
                                     None => {
                                         let login = format!("/login?next={}", urlencode(&here));
                                         view! {
-                                            <p class="muted">"Log in with that address to accept. New to Cadence? Create your account first, confirm your email, then open this link again."</p>
-                                            <a class="button button--block" href=login>"Log in to accept"</a>
-                                            <p class="auth-card__alt"><A href="/signup">"Create an account"</A></p>
+                                            <h2 class="section-title">"New to Cadence?"</h2>
+                                            <p class="muted">{format!("Create your account for {} and join in one step.", i.email)}</p>
+                                            <ActionForm action=join attr:class="form">
+                                                <input type="hidden" name="t" value=t.clone() />
+                                                <input type="hidden" name="token" value=token.clone() />
+                                                <label for="display_name">"Your name"</label>
+                                                <input id="display_name" name="display_name" type="text" autocomplete="name" required />
+                                                <label for="password">"Choose a password"</label>
+                                                <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
+                                                <p class="hint">"At least 12 characters."</p>
+                                                {error_of(join.value())}
+                                                <button class="button button--block" type="submit">"Create account and join"</button>
+                                            </ActionForm>
+                                            <p class="auth-card__alt">"Already have an account? "<a href=login>"Log in to accept"</a></p>
                                         }.into_any()
                                     }
                                 }}

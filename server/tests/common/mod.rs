@@ -104,11 +104,15 @@ impl TestApp {
 
     /// Sends a request through the real router.
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {
-        self.router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router answers")
+        let what = format!("{} {}", req.method(), req.uri());
+        // A request that never answers fails its test here instead of stalling the whole run.
+        tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            self.router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("the router did not answer {what} within 30 s"))
+        .expect("the router answers")
     }
 
     /// GET a path on a host (the platform's base domain, or `{slug}.{base domain}`).

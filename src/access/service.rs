@@ -244,12 +244,7 @@ pub async fn grant_role(
                 "Only an owner can change another owner's role.".into(),
             ));
         }
-        let owners: i64 = sqlx::query_scalar(
-            "select count(*) from role_bindings where tenant_id = $1 and role = 'owner' and scope_kind = 'tenant'",
-        )
-        .bind(scope.tenant_id().0)
-        .fetch_one(&mut *tx)
-        .await?;
+        let owners = owner_count(&mut tx, scope.tenant_id()).await?;
         if owners <= 1 {
             return Err(Error::Validation(
                 "A tenant keeps at least one owner: make someone else owner first.".into(),
@@ -306,12 +301,7 @@ pub async fn revoke_role(
         return Err(Error::NotFound);
     };
     if role == "owner" {
-        let owners: i64 = sqlx::query_scalar(
-            "select count(*) from role_bindings where tenant_id = $1 and role = 'owner' and scope_kind = 'tenant'",
-        )
-        .bind(scope.tenant_id().0)
-        .fetch_one(&mut *tx)
-        .await?;
+        let owners = owner_count(&mut tx, scope.tenant_id()).await?;
         if owners <= 1 {
             return Err(Error::Validation(
                 "A tenant keeps at least one owner.".into(),
@@ -343,6 +333,16 @@ pub async fn revoke_role(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How many owners a tenant has (inside that tenant's transaction).
+async fn owner_count(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from role_bindings where tenant_id = $1 and role = 'owner' and scope_kind = 'tenant'",
+    )
+    .bind(tenant.0)
+    .fetch_one(tx)
+    .await?)
 }
 
 /// The highest rank among the principal's roles that apply to a tenant.

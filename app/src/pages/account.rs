@@ -6,22 +6,12 @@ use crate::api::auth::{
 };
 use crate::api::tenant::{SwitchTenant, load_security_events, load_tenant_overview, my_tenants};
 use crate::api::{MailView, dev_mailbox};
+use crate::components::form_error;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_query_map;
-
-/// Shows the error of the last submission, if any.
-fn action_error<T: Clone + Send + Sync + 'static>(
-    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        value.get().and_then(|r| r.err()).map(|e| {
-            view! { <p class="alert alert--error" role="alert" data-test="form-error">{e.to_string()}</p> }
-        })
-    }
-}
 
 #[component]
 fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
@@ -48,7 +38,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <label for="password">"Password"</label>
                 <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
                 <p class="hint">"At least 12 characters. A short sentence works well."</p>
-                {action_error(action.value())}
+                {form_error(action.value())}
                 <button class="button button--block" type="submit">"Create account"</button>
             </ActionForm>
             <p class="auth-card__alt">"Already have an account? " <A href="/login">"Log in"</A></p>
@@ -118,7 +108,7 @@ pub fn LogInPage() -> impl IntoView {
                 <input id="email" name="email" type="email" autocomplete="email" required />
                 <label for="password">"Password"</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required />
-                {action_error(action.value())}
+                {form_error(action.value())}
                 <button class="button button--block" type="submit">"Log in"</button>
             </ActionForm>
             <p class="auth-card__alt"><A href="/forgot">"Forgot your password?"</A></p>
@@ -136,7 +126,7 @@ pub fn ForgotPage() -> impl IntoView {
             <ActionForm action=action attr:class="form">
                 <label for="email">"Email"</label>
                 <input id="email" name="email" type="email" autocomplete="email" required />
-                {action_error(action.value())}
+                {form_error(action.value())}
                 <button class="button button--block" type="submit">"Send reset link"</button>
             </ActionForm>
         </AuthCard>
@@ -156,7 +146,7 @@ pub fn ResetPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
                 <label for="confirm">"Repeat the new password"</label>
                 <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="12" required />
-                {action_error(action.value())}
+                {form_error(action.value())}
                 <button class="button button--block" type="submit">"Set new password"</button>
             </ActionForm>
         </AuthCard>
@@ -198,7 +188,7 @@ pub fn AppHomePage() -> impl IntoView {
                                 <input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required />
                                 <label for="confirm">"Repeat the new password"</label>
                                 <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="12" required />
-                                {action_error(change.value())}
+                                {form_error(change.value())}
                                 <Show when=move || matches!(change.value().get(), Some(Ok(())))>
                                     <p class="alert alert--ok" data-test="password-changed">"Password changed. Other sessions have been signed out."</p>
                                 </Show>

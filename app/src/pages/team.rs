@@ -4,21 +4,12 @@ use crate::api::team::{
     AcceptInvitation, ChangeMemberRole, InviteMember, JoinWithInvitation, RemoveMember,
     ResendInvitation, RevokeInvitation, load_invitation, load_team,
 };
+use crate::components::form_error;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_query_map;
-
-fn error_of<T: Clone + Send + Sync + 'static>(
-    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        value.get().and_then(|r| r.err()).map(|e| {
-            view! { <p class="alert alert--error" role="alert" data-test="form-error">{e.to_string()}</p> }
-        })
-    }
-}
 
 /// Members and their roles; invitations for those who may manage the team.
 #[component]
@@ -63,8 +54,8 @@ pub fn TeamPage() -> impl IntoView {
                                 <p class="muted">{format!("{} member(s)", t.members.len())}</p>
                             </div>
                         </div>
-                        {error_of(change.value())}
-                        {error_of(remove.value())}
+                        {form_error(change.value())}
+                        {form_error(remove.value())}
                         <table class="table" data-test="members">
                             <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th></th></tr></thead>
                             <tbody>
@@ -128,13 +119,13 @@ pub fn TeamPage() -> impl IntoView {
                                     </div>
                                     <button class="button" type="submit">"Send invitation"</button>
                                 </ActionForm>
-                                {error_of(invite.value())}
+                                {form_error(invite.value())}
                                 <Show when=move || matches!(invite.value().get(), Some(Ok(())))>
                                     <p class="alert alert--ok" data-test="invited">"Invitation sent. The link works for 7 days."</p>
                                 </Show>
                                 <h2 class="section-title">"Pending invitations"</h2>
-                                {error_of(resend.value())}
-                                {error_of(revoke.value())}
+                                {form_error(resend.value())}
+                                {form_error(revoke.value())}
                                 {if t.invitations.is_empty() {
                                     view! { <p class="muted">"No pending invitations."</p> }.into_any()
                                 } else {
@@ -212,7 +203,7 @@ pub fn InvitePage() -> impl IntoView {
                                         <ActionForm action=accept attr:class="form">
                                             <input type="hidden" name="t" value=t.clone() />
                                             <input type="hidden" name="token" value=token.clone() />
-                                            {error_of(accept.value())}
+                                            {form_error(accept.value())}
                                             <button class="button button--block" type="submit">"Accept invitation"</button>
                                         </ActionForm>
                                     }.into_any(),
@@ -229,7 +220,7 @@ pub fn InvitePage() -> impl IntoView {
                                                 <label for="password">"Choose a password"</label>
                                                 <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required />
                                                 <p class="hint">"At least 12 characters."</p>
-                                                {error_of(join.value())}
+                                                {form_error(join.value())}
                                                 <button class="button button--block" type="submit">"Create account and join"</button>
                                             </ActionForm>
                                             <p class="auth-card__alt">"Already have an account? "<a href=login>"Log in to accept"</a></p>

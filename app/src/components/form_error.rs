@@ -1,0 +1,15 @@
+//! The error of a form's last submission, shown above its submit button.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Renders the last submission's error, if any (nothing while it succeeded or has not run).
+pub fn form_error<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        value.get().and_then(|r| r.err()).map(|e| {
+            view! { <p class="alert alert--error" role="alert" data-test="form-error">{e.to_string()}</p> }
+        })
+    }
+}

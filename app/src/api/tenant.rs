@@ -80,30 +80,15 @@ pub async fn load_switcher() -> Result<Option<SwitcherState>, AppError> {
         return Ok(None);
     };
     let db = super::ssr::db()?;
-    // Two rows tell whether there is anything to switch to; the current tenant's name and the
-    // role held there come from the scope and the principal, not from the whole list.
     let two = cadence::access::search_memberships(&db, &principal, "", 2).await?;
-    let tenant = cadence::tenancy::scoped_tenant(&db, &scope).await?;
-    let role = principal
-        .bindings
-        .iter()
-        .find_map(|b| match &b.scope {
-            cadence::access::BindingScope::Tenant { id, .. } if *id == scope.tenant_id().0 => {
-                Some(b.role.clone())
-            }
-            cadence::access::BindingScope::Agency { id, .. }
-                if principal
-                    .agency_clients
-                    .contains(&(*id, scope.tenant_id().0)) =>
-            {
-                Some(b.role.clone())
-            }
-            _ => None,
-        })
+    let here = cadence::access::search_memberships(&db, &principal, "", i64::MAX)
+        .await?
+        .into_iter()
+        .find(|m| m.tenant_id == scope.tenant_id().0)
         .ok_or(AppError::NotFound)?;
     Ok(Some(SwitcherState {
-        current: tenant.name,
-        role,
+        current: here.name,
+        role: here.role,
         has_others: two.len() > 1,
     }))
 }

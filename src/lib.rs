@@ -4,7 +4,10 @@
 //! sits behind the `ssr` feature.
 
 pub mod access;
+pub mod agency;
 pub mod auth;
+pub mod money;
+pub mod onboarding;
 pub mod storefront;
 pub mod team;
 pub mod tenancy;

@@ -41,8 +41,8 @@ test('a person signs up, verifies, logs in, logs out and resets the password', a
   await expect(page.locator('[data-test="verified"]')).toBeVisible();
 
   await logIn(page, email, password);
-  await expect(page).toHaveURL(/\/app$/);
-  await expect(page.locator('[data-test="welcome"]')).toHaveText('Welcome, Ada Brown');
+  // A new person with no workspace yet goes straight to onboarding.
+  await expect(page).toHaveURL(/\/onboarding$/);
   await expect(page.locator('[data-test="user-menu"]')).toHaveText('Ada Brown');
 
   await page.locator('[data-test="log-out"]').click();
@@ -69,7 +69,8 @@ test('a person signs up, verifies, logs in, logs out and resets the password', a
   await expect(page.locator('[data-test="reset-done"]')).toBeVisible();
 
   await logIn(page, email, newPassword);
-  await expect(page.locator('[data-test="welcome"]')).toHaveText('Welcome, Ada Brown');
+  await expect(page).toHaveURL(/\/onboarding$/);
+  await expect(page.locator('[data-test="user-menu"]')).toHaveText('Ada Brown');
 });
 
 test('weak passwords are refused at sign-up with a reason', async ({ page }) => {

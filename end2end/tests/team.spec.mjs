@@ -1,23 +1,6 @@
 // Team: the owner invites a colleague, who signs up, follows the emailed link and joins.
 import { test, expect } from '@playwright/test';
-import { platformUrl, hydrated } from './helpers.mjs';
-
-async function logIn(page, email, password, next = '') {
-  await page.goto(platformUrl(`/login${next ? `?next=${encodeURIComponent(next)}` : ''}`));
-  await hydrated(page);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
-
-/** The first link of the newest mail with `subject` to `email`, from the development mailbox. */
-async function mailLink(page, email, subject) {
-  await page.goto(platformUrl(`/dev/mailbox?to=${encodeURIComponent(email)}`));
-  const mail = page.locator('[data-test="mail"]', {
-    has: page.locator('[data-test="mail-subject"]', { hasText: subject }),
-  }).first();
-  return mail.locator('[data-test="mail-link"]').first().getAttribute('href');
-}
+import { platformUrl, hydrated, logIn, mailLink } from './helpers.mjs';
 
 test('an owner invites a colleague who signs up, accepts and appears in the team', async ({ page }) => {
   const colleague = `mate-${Date.now().toString(36)}@example.com`;
@@ -47,7 +30,8 @@ test('an owner invites a colleague who signs up, accepts and appears in the team
   await page.goto(await mailLink(page, colleague, 'Verify your email'));
   await expect(page.locator('[data-test="verified"]')).toBeVisible();
   await logIn(page, colleague, password);
-  await expect(page.locator('[data-test="welcome"]')).toHaveText('Welcome, Mate Colleague');
+  await expect(page).toHaveURL(platformUrl('/onboarding'));
+  await expect(page.locator('[data-test="user-menu"]')).toHaveText('Mate Colleague');
 
   // Follow the invitation and accept.
   await page.goto(await mailLink(page, colleague, 'You are invited to Blue Mountain Roasters'));

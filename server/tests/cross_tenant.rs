@@ -3,6 +3,7 @@
 //! Table-driven: each feature adds its probes to `probes()`.
 
 mod common;
+use app::api::onboarding::{CreateClient, LoadClients, LoadOnboarding};
 use app::api::tenant::{
     LoadSecurityEvents, LoadTenantOverview, MyTenants, SearchTenants, SwitchTenant,
 };
@@ -203,6 +204,51 @@ fn probes() -> Vec<(&'static str, Probe)> {
                         .unwrap()
                         .is_empty()
                 );
+            })
+        }),
+        (
+            "A is no agency: no client list, and adding a client is refused",
+            |w| {
+                Box::pin(async move {
+                    let r = w
+                        .app
+                        .call(path::<LoadClients>(), &[], Some(&w.a.cookie))
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK);
+                    assert_eq!(r.body.trim(), "null", "{}", r.body);
+                    let slug = random_slug();
+                    let r = w
+                        .app
+                        .call(
+                            path::<CreateClient>(),
+                            &[
+                                ("name", "Probe Client"),
+                                ("slug", &slug),
+                                ("currency", "USD"),
+                                ("time_zone", "UTC"),
+                                ("owner_email", ""),
+                            ],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+                    assert!(
+                        cadence::tenancy::resolve_by_slug(&w.app.db, &slug)
+                            .await
+                            .unwrap()
+                            .is_none()
+                    );
+                })
+            },
+        ),
+        ("A's wizard holds nothing of B", |w| {
+            Box::pin(async move {
+                let r = w
+                    .app
+                    .call(path::<LoadOnboarding>(), &[], Some(&w.a.cookie))
+                    .await;
+                assert_eq!(r.status, StatusCode::OK);
+                assert!(!r.body.contains(&w.b.tenant.name), "{}", r.body);
             })
         }),
         ("B's private pages are not served to A", |w| {

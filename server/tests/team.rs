@@ -260,7 +260,19 @@ async fn members_and_duplicate_invitations_are_refused_with_a_reason() {
     )
     .await
     .unwrap_err();
-    assert!(e.to_string().contains("not a tenant role"), "{e}");
+    assert!(
+        e.to_string().contains("not a role you can invite to"),
+        "{e}"
+    );
+    let e = team::invite(
+        &app.db,
+        &inviter(&c, &meta),
+        &Email::parse(&random_email()).unwrap(),
+        "agency_member",
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("agency role"), "{e}");
 }
 
 #[tokio::test]

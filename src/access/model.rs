@@ -158,6 +158,9 @@ pub fn decide(
             }
         }
     }
+    // The strongest role speaks for the decision ("owner in Acme" rather than a lesser one).
+    let rank = |r: &str| catalog.roles.get(r).map_or(0, |d| d.rank);
+    applicable.sort_by_key(|(r, _)| std::cmp::Reverse(rank(r)));
     if let Some((role, place)) = applicable.iter().find(|(r, _)| catalog.has(r, privilege)) {
         return Decision::Allow {
             via: format!("{role} in {place}"),

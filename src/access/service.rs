@@ -69,7 +69,11 @@ pub async fn principal(db: &Database, user_id: Uuid) -> Result<Principal> {
     .await?;
     let agency_clients: Vec<(Uuid, Uuid)> = sqlx::query_as(
         "select c.agency_id, c.tenant_id from agency_clients c
-          where c.agency_id in (select agency_id from role_bindings where user_id = $1 and agency_id is not null)",
+          where c.agency_id in (select agency_id from role_bindings where user_id = $1 and agency_id is not null)
+         union
+         select a.id, a.home_tenant_id from agencies a
+          where a.home_tenant_id is not null
+            and a.id in (select agency_id from role_bindings where user_id = $1 and agency_id is not null)",
     )
     .bind(user_id)
     .fetch_all(&mut *tx)
@@ -182,7 +186,8 @@ pub async fn search_memberships(
             .replace('_', "\\_")
     );
     let list: Vec<Membership> = sqlx::query_as(
-        "select * from (
+        "select tenant_id, slug, name, role, via_agency from (
+         select distinct on (m.tenant_id) m.* from (
          select t.id as tenant_id, t.slug, t.name, b.role, null::text as via_agency
            from role_bindings b join tenants t on t.id = b.tenant_id
           where b.user_id = $1 and b.scope_kind = 'tenant'
@@ -193,8 +198,16 @@ pub async fn search_memberships(
            join agency_clients c on c.agency_id = b.agency_id
            join tenants t on t.id = c.tenant_id
           where b.user_id = $1 and b.scope_kind = 'agency'
-         ) m where m.name ilike $2 or m.slug ilike $2
-         order by m.name, m.tenant_id limit $3",
+         union all
+         select t.id, t.slug, t.name, b.role, null::text
+           from role_bindings b
+           join agencies a on a.id = b.agency_id
+           join tenants t on t.id = a.home_tenant_id
+          where b.user_id = $1 and b.scope_kind = 'agency'
+         ) m join roles r on r.name = m.role
+          where m.name ilike $2 or m.slug ilike $2
+          order by m.tenant_id, r.rank desc
+         ) d order by d.name, d.tenant_id limit $3",
     )
     .bind(principal.user_id)
     .bind(pattern)
@@ -346,7 +359,7 @@ async fn owner_count(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<i6
 }
 
 /// The highest rank among the principal's roles that apply to a tenant.
-pub(crate) fn own_rank(catalog: &RoleCatalog, principal: &Principal, tenant: TenantId) -> i32 {
+pub fn own_rank(catalog: &RoleCatalog, principal: &Principal, tenant: TenantId) -> i32 {
     principal
         .bindings
         .iter()

@@ -24,6 +24,8 @@ pub struct Member {
     pub display_name: String,
     pub email: String,
     pub role: String,
+    /// `tenant`, or `agency` for agency staff listed in their agency's home tenant.
+    pub scope_kind: String,
     pub since: DateTime<Utc>,
 }
 
@@ -41,11 +43,13 @@ pub struct Invitation {
 pub async fn members(db: &Database, scope: &TenantScope) -> Result<Vec<Member>> {
     let mut tx = db.tenant_tx(scope).await?;
     let list = sqlx::query_as(
-        "select u.id as user_id, u.display_name, u.email, b.role, b.created_at as since
+        "select u.id as user_id, u.display_name, u.email, b.role, b.scope_kind, b.created_at as since
            from role_bindings b
            join users u on u.id = b.user_id
            join roles r on r.name = b.role
-          where b.scope_kind = 'tenant'
+          where (b.scope_kind = 'tenant' and b.tenant_id = app_current_tenant())
+             or (b.scope_kind = 'agency'
+                 and b.agency_id = (select id from agencies where home_tenant_id = app_current_tenant()))
           order by r.rank desc, u.display_name",
     )
     .fetch_all(&mut *tx)
@@ -97,11 +101,14 @@ pub async fn invite(db: &Database, who: &Inviter<'_>, email: &Email, role: &str)
         who.meta,
     )
     .await?;
-    check_role(who, role)?;
+    check_role(db, who, role).await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     let already: bool = sqlx::query_scalar(
         "select exists(select 1 from role_bindings b join users u on u.id = b.user_id
-                        where b.scope_kind = 'tenant' and lower(u.email) = lower($1))",
+                        where lower(u.email) = lower($1)
+                          and ((b.scope_kind = 'tenant' and b.tenant_id = app_current_tenant())
+                               or (b.scope_kind = 'agency' and b.agency_id =
+                                   (select id from agencies where home_tenant_id = app_current_tenant()))))",
     )
     .bind(email.as_str())
     .fetch_one(&mut *tx)
@@ -112,35 +119,15 @@ pub async fn invite(db: &Database, who: &Inviter<'_>, email: &Email, role: &str)
             email.as_str()
         )));
     }
-    let (token, hash) = new_token();
-    let id = Uuid::now_v7();
-    let inserted = sqlx::query(
-        "insert into invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at)
-         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))",
+    let id = create_invitation(
+        &mut tx,
+        who.scope.tenant_id(),
+        email.as_str(),
+        role,
+        who.principal.user_id,
+        who.app_url,
     )
-    .bind(who.scope.tenant_id().0)
-    .bind(id)
-    .bind(email.as_str())
-    .bind(role)
-    .bind(&hash)
-    .bind(who.principal.user_id)
-    .bind(INVITATION_DAYS)
-    .execute(&mut *tx)
-    .await;
-    match inserted {
-        Err(sqlx::Error::Database(e))
-            if e.constraint() == Some("invitations_one_pending_per_email") =>
-        {
-            return Err(Error::Validation(format!(
-                "{} already has a pending invitation: resend it instead.",
-                email.as_str()
-            )));
-        }
-        other => {
-            other?;
-        }
-    }
-    send_mail(&mut tx, who, email.as_str(), role, &token).await?;
+    .await?;
     audit::record(
         &mut tx,
         who.meta,
@@ -178,7 +165,15 @@ pub async fn resend(db: &Database, who: &Inviter<'_>, invitation: Uuid) -> Resul
     .fetch_optional(&mut *tx)
     .await?;
     let (email, role) = row.ok_or(Error::NotFound)?;
-    send_mail(&mut tx, who, &email, &role, &token).await?;
+    send_mail(
+        &mut tx,
+        who.scope.tenant_id(),
+        who.app_url,
+        &email,
+        &role,
+        &token,
+    )
+    .await?;
     audit::record(
         &mut tx,
         who.meta,
@@ -287,18 +282,7 @@ pub async fn accept(
             "This invitation was sent to {email}. Log in with that address to accept it."
         )));
     }
-    sqlx::query(
-        "insert into role_bindings (id, user_id, scope_kind, tenant_id, role, granted_by)
-         values ($1, $2, 'tenant', $3, $4, $5)
-         on conflict do nothing",
-    )
-    .bind(Uuid::now_v7())
-    .bind(user)
-    .bind(tenant)
-    .bind(&role)
-    .bind(invited_by)
-    .execute(&mut *tx)
-    .await?;
+    bind_invited(&mut tx, tenant, user, &role, invited_by).await?;
     audit::record(
         &mut tx,
         meta,
@@ -312,13 +296,117 @@ pub async fn accept(
     Ok(scope)
 }
 
-fn check_role(who: &Inviter<'_>, role: &str) -> Result<()> {
+/// Stores a pending invitation and queues its email, inside the caller's transaction (which is
+/// scoped to `tenant`). Used by inviting from the team page and by onboarding.
+pub(crate) async fn create_invitation(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    email: &str,
+    role: &str,
+    invited_by: Uuid,
+    app_url: &str,
+) -> Result<Uuid> {
+    let (token, hash) = new_token();
+    let id = Uuid::now_v7();
+    let inserted = sqlx::query(
+        "insert into invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))",
+    )
+    .bind(tenant.0)
+    .bind(id)
+    .bind(email)
+    .bind(role)
+    .bind(&hash)
+    .bind(invited_by)
+    .bind(INVITATION_DAYS)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(sqlx::Error::Database(e))
+            if e.constraint() == Some("invitations_one_pending_per_email") =>
+        {
+            return Err(Error::Validation(format!(
+                "{email} already has a pending invitation: resend it instead."
+            )));
+        }
+        other => {
+            other?;
+        }
+    }
+    send_mail(tx, tenant, app_url, email, role, &token).await?;
+    Ok(id)
+}
+
+/// Gives an invited person their role: a tenant role in the tenant, or an agency role in the
+/// agency whose home tenant invited them (so they reach every client through it).
+async fn bind_invited(
+    tx: &mut sqlx::PgConnection,
+    tenant: Uuid,
+    user: Uuid,
+    role: &str,
+    invited_by: Option<Uuid>,
+) -> Result<()> {
+    let inserted = sqlx::query(
+        "insert into role_bindings (id, user_id, scope_kind, agency_id, tenant_id, role, granted_by)
+         select $1, $2, r.scope_kind,
+                case when r.scope_kind = 'agency' then a.id end,
+                case when r.scope_kind = 'tenant' then $3::uuid end,
+                r.name, $5
+           from roles r left join agencies a on a.home_tenant_id = $3
+          where r.name = $4 and (r.scope_kind = 'tenant' or (r.scope_kind = 'agency' and a.id is not null))
+         on conflict do nothing",
+    )
+    .bind(Uuid::now_v7())
+    .bind(user)
+    .bind(tenant)
+    .bind(role)
+    .bind(invited_by)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        let exists: bool = sqlx::query_scalar("select exists(select 1 from roles where name = $1)")
+            .bind(role)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !exists {
+            return Err(Error::Validation(INVALID_LINK.into()));
+        }
+    }
+    Ok(())
+}
+
+/// The role must exist at tenant scope, or at agency scope when inviting from an agency's home
+/// tenant (which needs `agency.manage`); and it may not be above the inviter's own.
+async fn check_role(db: &Database, who: &Inviter<'_>, role: &str) -> Result<()> {
     let def = who
         .catalog
         .roles
         .get(role)
-        .filter(|d| d.scope_kind == "tenant")
-        .ok_or_else(|| Error::Validation(format!("`{role}` is not a tenant role.")))?;
+        .filter(|d| d.scope_kind == "tenant" || d.scope_kind == "agency")
+        .ok_or_else(|| Error::Validation(format!("`{role}` is not a role you can invite to.")))?;
+    if def.scope_kind == "agency" {
+        let mut tx = db.tenant_tx(who.scope).await?;
+        let home: bool = sqlx::query_scalar(
+            "select exists(select 1 from agencies where home_tenant_id = app_current_tenant())",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if !home {
+            return Err(Error::Validation(format!(
+                "`{role}` is an agency role: invite agency staff from the agency's own workspace."
+            )));
+        }
+        authorize(
+            db,
+            who.catalog,
+            who.principal,
+            who.scope,
+            "agency.manage",
+            who.meta,
+        )
+        .await?;
+    }
     if def.rank > own_rank(who.catalog, who.principal, who.scope.tenant_id()) {
         return Err(Error::Forbidden(format!(
             "You cannot invite someone as {role}: it is above your own role."
@@ -329,23 +417,23 @@ fn check_role(who: &Inviter<'_>, role: &str) -> Result<()> {
 
 async fn send_mail(
     tx: &mut sqlx::PgConnection,
-    who: &Inviter<'_>,
+    tenant_id: TenantId,
+    app_url: &str,
     email: &str,
     role: &str,
     token: &str,
 ) -> Result<()> {
     let tenant: String = sqlx::query_scalar("select name from tenants where id = $1")
-        .bind(who.scope.tenant_id().0)
+        .bind(tenant_id.0)
         .fetch_one(&mut *tx)
         .await?;
+    let role = role.replace('_', " ");
     notify::enqueue(
         tx,
         email,
         &format!("You are invited to {tenant} on Cadence"),
         &format!(
-            "Hello,\n\nYou have been invited to join {tenant} on Cadence as {role}. Accept here:\n\n{}/invite?t={}&token={token}\n\nThe link works once and expires in {INVITATION_DAYS} days.",
-            who.app_url,
-            who.scope.tenant_id()
+            "Hello,\n\nYou have been invited to join {tenant} on Cadence as {role}. Accept here:\n\n{app_url}/invite?t={tenant_id}&token={token}\n\nThe link works once and expires in {INVITATION_DAYS} days.",
         ),
     )
     .await
@@ -401,17 +489,7 @@ pub async fn join_as_new_user(
         .bind(user)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "insert into role_bindings (id, user_id, scope_kind, tenant_id, role, granted_by)
-         values ($1, $2, 'tenant', $3, $4, $5)",
-    )
-    .bind(Uuid::now_v7())
-    .bind(user)
-    .bind(tenant)
-    .bind(&role)
-    .bind(invited_by)
-    .execute(&mut *tx)
-    .await?;
+    bind_invited(&mut tx, tenant, user, &role, invited_by).await?;
     audit::record(
         &mut tx,
         meta,

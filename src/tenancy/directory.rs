@@ -149,10 +149,13 @@ async fn create(
 /// The scoped tenant's own registry row (name, slug, status).
 pub async fn scoped_tenant(db: &Database, scope: &TenantScope) -> Result<ResolvedTenant> {
     let mut tx = db.tenant_tx(scope).await?;
-    // RLS shows a scope only its own tenant row.
-    let row: Option<TenantRow> = sqlx::query_as("select id, slug, name, status from tenants")
-        .fetch_optional(&mut *tx)
-        .await?;
+    // The scope's own row: with a user set, RLS also shows the other tenants that user belongs to
+    // (for the switcher), so the filter is needed, not decoration.
+    let row: Option<TenantRow> = sqlx::query_as(
+        "select id, slug, name, status from tenants where id = app_current_tenant()",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     tx.commit().await?;
     let mut t = row.ok_or(Error::NotFound)?.into_resolved();
     t.scope = scope.clone();

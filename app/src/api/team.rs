@@ -12,6 +12,8 @@ pub struct MemberView {
     pub email: String,
     pub role: String,
     pub is_you: bool,
+    /// Agency staff, listed in their agency's workspace; their role is changed at agency level.
+    pub agency_staff: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,8 +32,11 @@ pub struct TeamView {
     pub invitations: Vec<InvitationView>,
     /// Why the viewer cannot manage the team, if they cannot.
     pub manage_denied: Option<String>,
-    /// Roles the viewer may hand out (none above their own).
+    /// Tenant roles the viewer may hand out (none above their own).
     pub assignable: Vec<String>,
+    /// Roles the viewer may invite with: the assignable ones, plus agency roles in an agency's
+    /// own workspace.
+    pub invite_roles: Vec<String>,
 }
 
 #[server]
@@ -59,19 +64,36 @@ pub async fn load_team() -> Result<TeamView, AppError> {
         Decision::Deny(d) => Some(d.explain()),
         Decision::NotFound => return Err(AppError::NotFound),
     };
-    let own_rank = principal
-        .bindings
-        .iter()
-        .filter_map(|b| catalog.roles.get(&b.role).map(|d| d.rank))
-        .max()
-        .unwrap_or(0);
-    let mut assignable: Vec<(i32, String)> = catalog
-        .roles
-        .iter()
-        .filter(|(_, d)| d.scope_kind == "tenant" && d.rank <= own_rank)
-        .map(|(n, d)| (d.rank, n.clone()))
-        .collect();
-    assignable.sort();
+    let own_rank = cadence::access::own_rank(&catalog, &principal, scope.tenant_id());
+    let ranked = |kind: &str| {
+        let mut roles: Vec<(i32, String)> = catalog
+            .roles
+            .iter()
+            .filter(|(_, d)| d.scope_kind == kind && d.rank <= own_rank)
+            .map(|(n, d)| (d.rank, n.clone()))
+            .collect();
+        roles.sort();
+        roles.into_iter().rev().map(|(_, n)| n).collect::<Vec<_>>()
+    };
+    let assignable = ranked("tenant");
+    // An agency's own workspace also invites agency staff, who reach every client.
+    let agency_manager = matches!(
+        decide(
+            &catalog,
+            &principal,
+            "agency.manage",
+            Target::Tenant(scope.tenant_id().0)
+        ),
+        Decision::Allow { .. }
+    );
+    let mut invite_roles = assignable.clone();
+    if agency_manager
+        && cadence::agency::agency_of_home(&db, &scope)
+            .await?
+            .is_some()
+    {
+        invite_roles.extend(ranked("agency"));
+    }
     let tenant = cadence::tenancy::scoped_tenant(&db, &scope).await?;
     let members = cadence::team::members(&db, &scope).await?;
     let invitations = if manage_denied.is_none() {
@@ -89,6 +111,7 @@ pub async fn load_team() -> Result<TeamView, AppError> {
                 name: m.display_name,
                 email: m.email,
                 role: m.role,
+                agency_staff: m.scope_kind == "agency",
             })
             .collect(),
         invitations: invitations
@@ -101,7 +124,8 @@ pub async fn load_team() -> Result<TeamView, AppError> {
             })
             .collect(),
         manage_denied,
-        assignable: assignable.into_iter().rev().map(|(_, n)| n).collect(),
+        assignable,
+        invite_roles,
     })
 }
 

@@ -113,6 +113,8 @@ pub struct TenantOverview {
     pub slug: String,
     pub storefront: String,
     pub access: String,
+    /// The agency's own workspace: it has a client list.
+    pub is_agency: bool,
 }
 
 #[server]
@@ -133,7 +135,11 @@ pub async fn load_tenant_overview() -> Result<Option<TenantOverview>, AppError> 
         _ => return Err(AppError::NotFound),
     };
     let config = super::ssr::site_config()?;
+    let is_agency = cadence::agency::agency_of_home(&db, &scope)
+        .await?
+        .is_some();
     Ok(Some(TenantOverview {
+        is_agency,
         storefront: config.storefront_host(&tenant.slug),
         name: tenant.name,
         slug: tenant.slug,
@@ -155,7 +161,7 @@ pub struct SecurityEvent {
 #[server]
 pub async fn load_security_events() -> Result<Vec<SecurityEvent>, AppError> {
     let Some((principal, scope)) = ssr::current_scope().await? else {
-        return Err(AppError::NotFound);
+        return Ok(Vec::new());
     };
     let db = super::ssr::db()?;
     let catalog = ssr::catalog()?;

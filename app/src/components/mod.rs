@@ -7,5 +7,5 @@ mod tenant_switcher;
 
 pub use form_error::form_error;
 pub use not_found::NotFound;
-pub use slug_checker::SlugChecker;
+pub use slug_checker::{SlugChecker, SlugStatus};
 pub use tenant_switcher::TenantSwitcher;

@@ -5,14 +5,38 @@ use cadence::tenancy::TenantSlug;
 use leptos::prelude::*;
 use std::time::Duration;
 
-/// An input that checks a storefront address live. It needs hydration: without JavaScript it is an
-/// inert field, which is fine for a convenience that onboarding enforces again on submit.
+/// The landing page's address checker: an input and its live answer.
 #[component]
 pub fn SlugChecker() -> impl IntoView {
-    let (input, set_input) = signal(String::new());
+    let input = RwSignal::new(String::new());
+    view! {
+        <form class="slug-checker" on:submit=|ev| ev.prevent_default()>
+            <label for="slug-input">"Claim your storefront address"</label>
+            <div class="slug-checker__row">
+                <input
+                    id="slug-input"
+                    name="slug"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="your-brand"
+                    maxlength="40"
+                    bind:value=input
+                />
+            </div>
+            <SlugStatus value=input />
+        </form>
+    }
+}
+
+/// The live answer for a slug being typed: the rules on the client at once, then the server's
+/// availability after a short pause. It needs hydration: without JavaScript it stays silent, which
+/// is fine for a convenience that every submit enforces again.
+#[component]
+pub fn SlugStatus(#[prop(into)] value: Signal<String>) -> impl IntoView {
     let (result, set_result) = signal(None::<SlugCheck>);
     let (pending, set_pending) = signal(false);
-    // Each keystroke bumps the generation; only the newest request may write its answer.
+    // Each change bumps the generation; only the newest request may write its answer.
     let generation = StoredValue::new(0u64);
 
     let check = move |value: String| {
@@ -52,57 +76,38 @@ pub fn SlugChecker() -> impl IntoView {
             Duration::from_millis(200),
         );
     };
+    Effect::new(move |_| check(value.get()));
 
     view! {
-        <form class="slug-checker" on:submit=|ev| ev.prevent_default()>
-            <label for="slug-input">"Claim your storefront address"</label>
-            <div class="slug-checker__row">
-                <input
-                    id="slug-input"
-                    name="slug"
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    placeholder="your-brand"
-                    maxlength="40"
-                    prop:value=input
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        set_input.set(v.clone());
-                        check(v);
-                    }
-                />
-            </div>
-            <p
-                class="slug-checker__result"
-                data-test="slug-result"
-                data-state=move || {
-                    if pending.get() {
-                        "pending"
-                    } else {
-                        match result.get().map(|r| r.state) {
-                            Some(SlugState::Available) => "available",
-                            Some(SlugState::Taken) => "taken",
-                            Some(SlugState::Invalid) => "invalid",
-                            None => "idle",
-                        }
-                    }
+    <p
+        class="slug-checker__result"
+        data-test="slug-result"
+        data-state=move || {
+            if pending.get() {
+                "pending"
+            } else {
+                match result.get().map(|r| r.state) {
+                    Some(SlugState::Available) => "available",
+                    Some(SlugState::Taken) => "taken",
+                    Some(SlugState::Invalid) => "invalid",
+                    None => "idle",
                 }
-                aria-live="polite"
-            >
-                {move || {
-                    if pending.get() {
-                        "Checking…".to_string()
-                    } else {
-                        result
-                            .get()
-                            .map(|r| r.message)
-                            .unwrap_or_else(|| {
-                                "3–40 lowercase letters, digits or hyphens.".to_string()
-                            })
-                    }
-                }}
-            </p>
-        </form>
+            }
+        }
+        aria-live="polite"
+    >
+        {move || {
+            if pending.get() {
+                "Checking…".to_string()
+            } else {
+                result
+                    .get()
+                    .map(|r| r.message)
+                    .unwrap_or_else(|| {
+                        "3–40 lowercase letters, digits or hyphens.".to_string()
+                    })
+            }
+        }}
+    </p>
     }
 }

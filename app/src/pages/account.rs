@@ -4,6 +4,7 @@
 use crate::api::auth::{
     ChangePassword, ForgotPassword, LogIn, LogOut, ResetPassword, SignUp, verify_email, who_am_i,
 };
+use crate::api::onboarding::load_setup_info;
 use crate::api::tenant::{SwitchTenant, load_security_events, load_tenant_overview, my_tenants};
 use crate::api::{MailView, dev_mailbox};
 use crate::components::form_error;
@@ -160,8 +161,26 @@ pub fn AppHomePage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let log_out = ServerAction::<LogOut>::new();
     let tenant_data = TenantData::new();
+    let setup = Resource::new(|| (), |_| load_setup_info());
     view! {
         <Title text="Your workspace — Cadence" />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match setup.await {
+                    Ok(s) if s.needs_wizard => view! { <Redirect path="/onboarding" /> }.into_any(),
+                    Ok(s) if s.unfinished => view! {
+                        <div class="banner" role="status" data-test="setup-banner">
+                            <div>
+                                <strong>"Complete your setup"</strong>
+                                <span class="muted">" You started setting up a workspace and have not finished."</span>
+                            </div>
+                            <a class="button button--small" href="/onboarding">"Continue setup"</a>
+                        </div>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
@@ -243,7 +262,8 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                     return view! {
                         <div class="empty-state empty-state--soft" data-test="no-tenant">
                             <h2>"No tenant yet"</h2>
-                            <p>"You are not a member of any brand, agency or creator workspace. Ask a colleague to invite you; setting up your own comes with onboarding."</p>
+                            <p>"You are not a member of any brand, agency or creator workspace yet. Set up your own, or ask a colleague to invite you."</p>
+                            <a class="button" href="/onboarding">"Set up a workspace"</a>
                         </div>
                     }.into_any();
                 }
@@ -284,7 +304,12 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                                 <h2>{o.name}</h2>
                                 <p class="muted">{format!("You are {}", o.access)}</p>
                                 <p>"Storefront: "<a href=format!("http://{}", o.storefront)>{o.storefront.clone()}</a></p>
-                                <A href="/app/team" attr:class="button button--secondary button--small" attr:data-test="team-link">"Team"</A>
+                                <div class="button-row">
+                                    <A href="/app/team" attr:class="button button--secondary button--small" attr:data-test="team-link">"Team"</A>
+                                    {o.is_agency.then(|| view! {
+                                        <A href="/app/clients" attr:class="button button--secondary button--small" attr:data-test="clients-link">"Clients"</A>
+                                    })}
+                                </div>
                             </div>
                         })}
                     </div>

@@ -7,6 +7,8 @@ use crate::pages::account::{
     AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
     VerifyPage,
 };
+use crate::pages::clients::ClientsPage;
+use crate::pages::onboarding::OnboardingPage;
 use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,6 +48,8 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=StaticSegment("reset") view=ResetPage />
                         <Route path=StaticSegment("app") view=AppHomePage />
                         <Route path=(StaticSegment("app"), StaticSegment("team")) view=TeamPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("clients")) view=ClientsPage />
+                        <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />
                         <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />
                     </Routes>

@@ -68,7 +68,7 @@ pub fn TeamPage() -> impl IntoView {
                                             <td>{m.name.clone()}{m.is_you.then(|| view! { <span class="badge">" you"</span> })}</td>
                                             <td>{m.email.clone()}</td>
                                             <td>
-                                                {if can_manage && !m.is_you {
+                                                {if can_manage && !m.agency_staff {
                                                     let id2 = id.clone();
                                                     view! {
                                                         <ActionForm action=change attr:class="inline-form">
@@ -82,14 +82,19 @@ pub fn TeamPage() -> impl IntoView {
                                                         </ActionForm>
                                                     }.into_any()
                                                 } else {
-                                                    view! { <span data-test="role">{m.role.clone()}</span> }.into_any()
+                                                    view! {
+                                                        <span data-test="role">{m.role.replace('_', " ")}</span>
+                                                        {m.agency_staff.then(|| view! { <span class="badge">"agency"</span> })}
+                                                    }.into_any()
                                                 }}
                                             </td>
                                             <td>
-                                                {(can_manage && !m.is_you).then(|| view! {
+                                                {(can_manage && !m.agency_staff).then(|| view! {
                                                     <ActionForm action=remove attr:class="inline-form">
                                                         <input type="hidden" name="user_id" value=id.clone() />
-                                                        <button class="button button--small button--danger" type="submit">"Remove"</button>
+                                                        <button class="button button--small button--danger" type="submit">
+                                                            {if m.is_you { "Leave" } else { "Remove" }}
+                                                        </button>
                                                     </ActionForm>
                                                 })}
                                             </td>
@@ -112,8 +117,8 @@ pub fn TeamPage() -> impl IntoView {
                                     <div>
                                         <label for="invite-role">"Role"</label>
                                         <select id="invite-role" name="role">
-                                            {t.assignable.iter().map(|r| view! {
-                                                <option value=r.clone() selected=r == "viewer">{r.clone()}</option>
+                                            {t.invite_roles.iter().map(|r| view! {
+                                                <option value=r.clone() selected=r == "viewer">{r.replace('_', " ")}</option>
                                             }).collect_view()}
                                         </select>
                                     </div>

@@ -1,0 +1,12 @@
+//! Onboarding: the wizard's steps and validation (shared with the browser), saved progress, and
+//! finishing (creating the tenant, or the agency with its first client, in one transaction).
+
+mod lists;
+mod model;
+pub use lists::*;
+pub use model::*;
+
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+pub use service::*;

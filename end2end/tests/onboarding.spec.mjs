@@ -87,6 +87,22 @@ test('a brand walks the wizard, leaves, resumes at the same step and finishes', 
   await expect(page.locator('[data-test="form-error"]').first()).toContainText('at least one owner');
   await page.reload();
   await expect(page.locator('[data-test="member"]', { hasText: email })).toContainText('owner');
+
+  // Setting up a second workspace: until it is finished, the dashboard says so and links back.
+  await page.goto(platformUrl('/app'));
+  await hydrated(page);
+  await page.locator('[data-test="new-workspace"]').click();
+  await expect(page).toHaveURL(platformUrl('/onboarding'));
+  await atStep(page, 'profile');
+  await page.getByRole('radio', { name: /Creator/ }).check();
+  await next(page);
+  await atStep(page, 'personal');
+  await page.goto(platformUrl('/app'));
+  await expect(page.locator('[data-test="current-tenant"]')).toContainText('Island Threads');
+  const banner = page.locator('[data-test="setup-banner"]');
+  await expect(banner).toContainText('Complete your setup');
+  await banner.getByRole('link', { name: 'Continue setup' }).click();
+  await atStep(page, 'personal');
 });
 
 test('an agency sets up with a team invitation and its first client, then opens the client', async ({ page }) => {

@@ -56,9 +56,11 @@ fn saved(o: SaveOutcome) -> cadence::onboarding::WizardState {
     }
 }
 
-async fn tenant_count(app: &TestApp) -> i64 {
+/// How many tenants carry `name` (names are unique per test: other tests run alongside).
+async fn tenants_named(app: &TestApp, name: &str) -> i64 {
     let mut c = app.owner_conn().await;
-    sqlx::query_scalar("select count(*) from tenants")
+    sqlx::query_scalar("select count(*) from tenants where name = $1")
+        .bind(name)
         .fetch_one(&mut c)
         .await
         .unwrap()
@@ -89,9 +91,10 @@ async fn a_brand_is_saved_step_by_step_and_finishing_creates_it_with_its_owner()
     // What was saved is what a later visit loads.
     assert_eq!(onboarding::load(&app.db, user).await.unwrap(), s);
 
+    let brand = format!("Island Threads {slug}");
     let identity = |slug: &str| {
         fields(&[
-            ("name", "Island Threads"),
+            ("name", &brand),
             ("slug", slug),
             ("currency", "kwd"),
             ("time_zone", "Asia/Kuwait"),
@@ -135,7 +138,7 @@ async fn a_brand_is_saved_step_by_step_and_finishing_creates_it_with_its_owner()
             .await
             .unwrap(),
     );
-    let before = tenant_count(&app).await;
+    assert_eq!(tenants_named(&app, &brand).await, 0);
     let (tenant_id, name) = match step(
         &app,
         user,
@@ -149,8 +152,8 @@ async fn a_brand_is_saved_step_by_step_and_finishing_creates_it_with_its_owner()
         SaveOutcome::Finished { tenant_id, name } => (tenant_id, name),
         other => panic!("{other:?}"),
     };
-    assert_eq!(name, "Island Threads");
-    assert_eq!(tenant_count(&app).await, before + 1);
+    assert_eq!(name, brand);
+    assert_eq!(tenants_named(&app, &brand).await, 1);
     let p = principal(&app, user).await;
     let catalog = access::load_catalog(&app.db).await.unwrap();
     let scope = access::enter_tenant(&catalog, &p, TenantId(tenant_id)).unwrap();
@@ -200,7 +203,7 @@ async fn a_slug_claimed_meanwhile_sends_the_person_back_and_creates_nothing() {
             user,
             "personal",
             fields(&[
-                ("name", "Cam"),
+                ("name", &format!("Cam {slug}")),
                 ("slug", &slug),
                 ("currency", "USD"),
                 ("time_zone", "UTC"),
@@ -245,7 +248,6 @@ async fn a_slug_claimed_meanwhile_sends_the_person_back_and_creates_nothing() {
     cadence::tenancy::create_tenant(&app.db, &TenantSlug::parse(&slug).unwrap(), "Thief")
         .await
         .unwrap();
-    let before = tenant_count(&app).await;
     match step(
         &app,
         user,
@@ -262,7 +264,7 @@ async fn a_slug_claimed_meanwhile_sends_the_person_back_and_creates_nothing() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(tenant_count(&app).await, before);
+    assert_eq!(tenants_named(&app, &format!("Cam {slug}")).await, 0);
     assert!(!onboarding::status(&app.db, user).await.unwrap().finished);
     assert!(principal(&app, user).await.bindings.is_empty());
 }

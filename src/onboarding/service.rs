@@ -69,6 +69,24 @@ pub async fn status(db: &Database, user: Uuid) -> Result<SetupStatus> {
     })
 }
 
+/// Starts a fresh wizard for another workspace (a finished one is kept only as its tenant).
+/// An unfinished wizard is left as it is, so nothing typed is lost.
+#[tracing::instrument(name = "Start setting up another workspace", skip(db))]
+pub async fn start_another(db: &Database, user: Uuid) -> Result<()> {
+    let mut tx = db.user_tx(user).await?;
+    sqlx::query(
+        "insert into onboarding_progress (user_id) values (app_current_user())
+         on conflict (user_id) do update
+            set profile_type = null, step = 'profile', answers = '{}'::jsonb, tenant_id = null,
+                finished_at = null, started_at = now(), updated_at = now()
+          where onboarding_progress.finished_at is not null",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Everything finishing needs besides the answers.
 pub struct Finisher<'a> {
     pub user: Uuid,

@@ -43,14 +43,18 @@ pub struct Invitation {
 pub async fn members(db: &Database, scope: &TenantScope) -> Result<Vec<Member>> {
     let mut tx = db.tenant_tx(scope).await?;
     let list = sqlx::query_as(
-        "select u.id as user_id, u.display_name, u.email, b.role, b.scope_kind, b.created_at as since
+        "select m.* from (
+         select distinct on (u.id) u.id as user_id, u.display_name, u.email, b.role, b.scope_kind,
+                b.created_at as since, r.rank
            from role_bindings b
            join users u on u.id = b.user_id
            join roles r on r.name = b.role
           where (b.scope_kind = 'tenant' and b.tenant_id = app_current_tenant())
              or (b.scope_kind = 'agency'
                  and b.agency_id = (select id from agencies where home_tenant_id = app_current_tenant()))
-          order by r.rank desc, u.display_name",
+          -- A person with both a tenant role and an agency role is listed once, by the tenant role.
+          order by u.id, (b.scope_kind = 'tenant') desc
+         ) m order by m.rank desc, m.display_name",
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -39,6 +39,16 @@ pub async fn save_onboarding_step(
     Ok(outcome)
 }
 
+/// Opens the wizard again to set up another workspace (brand, creator or agency).
+#[server]
+pub async fn start_another_workspace() -> Result<(), AppError> {
+    let user = super::auth::ssr::require_user().await?;
+    let db = super::ssr::db()?;
+    cadence::onboarding::start_another(&db, user.id).await?;
+    leptos_axum::redirect("/onboarding");
+    Ok(())
+}
+
 /// Whether the signed-in user should be sent to, or reminded of, the wizard.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetupInfo {
@@ -59,7 +69,7 @@ pub async fn load_setup_info() -> Result<SetupInfo, AppError> {
     let has_tenant = !principal.bindings.is_empty();
     Ok(SetupInfo {
         needs_wizard: !has_tenant && !status.finished,
-        unfinished: !status.finished && (status.started || !has_tenant),
+        unfinished: status.started && !status.finished,
     })
 }
 

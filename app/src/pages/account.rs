@@ -4,7 +4,7 @@
 use crate::api::auth::{
     ChangePassword, ForgotPassword, LogIn, LogOut, ResetPassword, SignUp, verify_email, who_am_i,
 };
-use crate::api::onboarding::load_setup_info;
+use crate::api::onboarding::{StartAnotherWorkspace, load_setup_info};
 use crate::api::tenant::{SwitchTenant, load_security_events, load_tenant_overview, my_tenants};
 use crate::api::{MailView, dev_mailbox};
 use crate::components::form_error;
@@ -254,6 +254,7 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
         overview,
         events,
     } = data;
+    let another = ServerAction::<StartAnotherWorkspace>::new();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading your tenants…"</p> }>
             {move || Suspend::new(async move {
@@ -310,6 +311,9 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                                         <A href="/app/clients" attr:class="button button--secondary button--small" attr:data-test="clients-link">"Clients"</A>
                                     })}
                                 </div>
+                                <ActionForm action=another attr:class="tenant-card__new">
+                                    <button class="button button--ghost button--small" type="submit" data-test="new-workspace">"+ Set up another workspace"</button>
+                                </ActionForm>
                             </div>
                         })}
                     </div>

@@ -87,9 +87,9 @@ pub fn ClientsPage() -> impl IntoView {
                                 <h2>"Add a client"</h2>
                                 <ActionForm action=create attr:class="form" attr:data-test="add-client">
                                     <label for="client-name">"Client name"</label>
-                                    <input id="client-name" name="name" required maxlength="120" />
+                                    <input id="client-name" name="name" type="text" required maxlength="120" />
                                     <label for="client-slug">"Cadence address"</label>
-                                    <input id="client-slug" name="slug" required maxlength="40" autocomplete="off" spellcheck="false" bind:value=slug />
+                                    <input id="client-slug" name="slug" type="text" required maxlength="40" autocomplete="off" spellcheck="false" bind:value=slug />
                                     <SlugStatus value=slug />
                                     <label for="client-currency">"Currency"</label>
                                     <select id="client-currency" name="currency">

@@ -143,7 +143,7 @@ pub fn TeamPage() -> impl IntoView {
                                                     let id2 = id.clone();
                                                     view! {
                                                         <tr data-test="invitation">
-                                                            <td>{i.email}</td><td>{i.role}</td><td>{i.expires}</td>
+                                                            <td>{i.email}</td><td>{i.role.replace('_', " ")}</td><td>{i.expires}</td>
                                                             <td class="actions">
                                                                 <ActionForm action=resend attr:class="inline-form">
                                                                     <input type="hidden" name="id" value=id2 />

@@ -360,6 +360,16 @@ async fn owner_count(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<i6
 
 /// The highest rank among the principal's roles that apply to a tenant.
 pub fn own_rank(catalog: &RoleCatalog, principal: &Principal, tenant: TenantId) -> i32 {
+    strongest_role(catalog, principal, tenant).map_or(0, |(_, rank)| rank)
+}
+
+/// The principal's strongest role that applies to a tenant (held there or through an agency),
+/// with its rank.
+pub fn strongest_role<'a>(
+    catalog: &RoleCatalog,
+    principal: &'a Principal,
+    tenant: TenantId,
+) -> Option<(&'a str, i32)> {
     principal
         .bindings
         .iter()
@@ -368,9 +378,13 @@ pub fn own_rank(catalog: &RoleCatalog, principal: &Principal, tenant: TenantId) 
             BindingScope::Agency { id, .. } => principal.agency_clients.contains(&(*id, tenant.0)),
             BindingScope::Platform => false,
         })
-        .filter_map(|b| catalog.roles.get(&b.role).map(|d| d.rank))
-        .max()
-        .unwrap_or(0)
+        .filter_map(|b| {
+            catalog
+                .roles
+                .get(&b.role)
+                .map(|d| (b.role.as_str(), d.rank))
+        })
+        .max_by_key(|(_, rank)| *rank)
 }
 
 /// Records that a user switched to a tenant (inside that tenant).

@@ -61,7 +61,21 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         }
     };
     ssr::start_session(&logged_in).await?;
-    leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+    let mut to = ssr::safe_next(next.as_deref());
+    // Someone with no workspace yet and no finished wizard goes straight to onboarding.
+    if to == "/app" {
+        let user = logged_in.user.id;
+        let status = cadence::onboarding::status(&db, user).await?;
+        if !status.finished
+            && cadence::access::principal(&db, user)
+                .await?
+                .bindings
+                .is_empty()
+        {
+            to = "/onboarding".into();
+        }
+    }
+    leptos_axum::redirect(&to);
     Ok(())
 }
 

@@ -80,15 +80,16 @@ pub async fn load_switcher() -> Result<Option<SwitcherState>, AppError> {
         return Ok(None);
     };
     let db = super::ssr::db()?;
+    // Runs on every navigation: two rows tell whether there is anything to switch to, and the
+    // current tenant's name and role come from the scope and the principal, not the whole list.
     let two = cadence::access::search_memberships(&db, &principal, "", 2).await?;
-    let here = cadence::access::search_memberships(&db, &principal, "", i64::MAX)
-        .await?
-        .into_iter()
-        .find(|m| m.tenant_id == scope.tenant_id().0)
+    let tenant = cadence::tenancy::scoped_tenant(&db, &scope).await?;
+    let catalog = ssr::catalog()?;
+    let (role, _) = cadence::access::strongest_role(&catalog, &principal, scope.tenant_id())
         .ok_or(AppError::NotFound)?;
     Ok(Some(SwitcherState {
-        current: here.name,
-        role: here.role,
+        current: tenant.name,
+        role: role.to_string(),
         has_others: two.len() > 1,
     }))
 }

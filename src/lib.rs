@@ -6,6 +6,7 @@
 pub mod access;
 pub mod agency;
 pub mod auth;
+pub mod commerce;
 pub mod money;
 pub mod onboarding;
 pub mod storefront;

@@ -35,6 +35,14 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// Bad input, answered with 422 (not the 500 a bare error would get).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        cadence::Error::Validation(message.into()).into()
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<cadence::Error> for AppError {
     /// Maps a core error to the wire, logging internal causes and setting the HTTP status.
     fn from(e: cadence::Error) -> Self {

@@ -65,7 +65,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <link rel="stylesheet" id="leptos" href="/pkg/cadence.css" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // The storefront is complete as server-rendered HTML with plain forms: visitors
+                // download no script and no wasm.
+                {(site == SiteKind::Platform).then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body data-site=site.as_str()>

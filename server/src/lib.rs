@@ -9,4 +9,5 @@ pub mod router;
 pub mod seed;
 pub mod serve;
 pub mod site;
+pub mod storefront;
 pub mod telemetry;

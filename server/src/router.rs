@@ -3,10 +3,11 @@
 
 use crate::health;
 use crate::site::{SiteResolver, resolve_site};
+use crate::storefront;
 use app::{PlatformApp, SiteConfig, StorefrontApp, shell};
 use axum::Router;
 use axum::http::{HeaderName, Request};
-use axum::routing::get;
+use axum::routing::{get, post};
 use cadence::db::Database;
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -78,9 +79,10 @@ async fn private_no_store(
 /// Both apps' routes, each path once: the shell renders whichever app the Host resolved to.
 fn route_list() -> Vec<AxumRouteListing> {
     let mut seen = HashSet::new();
-    generate_route_list(PlatformApp)
+    // The storefront first: its async (no-script) rendering mode wins for the shared "/".
+    generate_route_list(StorefrontApp)
         .into_iter()
-        .chain(generate_route_list(StorefrontApp))
+        .chain(generate_route_list(PlatformApp))
         .filter(|r| seen.insert(r.path().to_string()))
         .collect()
 }
@@ -102,7 +104,12 @@ pub fn build_router(state: AppState) -> Router {
         base_domain: state.site.base_domain.clone(),
     };
 
+    // The storefront's form posts (they answer 404 on the platform host), and visit capture.
     let apps = Router::new()
+        .route("/cart/add", post(storefront::cart))
+        .route("/checkout", post(storefront::checkout))
+        .route("/donate", post(storefront::donate))
+        .route("/pledge", post(storefront::pledge))
         .leptos_routes_with_context(&state, route_list(), context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -111,6 +118,10 @@ pub fn build_router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
+            storefront::capture_visit,
+        ))
         .layer(axum::middleware::from_fn_with_state(resolver, resolve_site));
 
     // Sessions in PostgreSQL: any app server can serve any request. Idle expiry here, absolute

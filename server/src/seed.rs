@@ -45,6 +45,94 @@ pub async fn seed_demo(db: &Database) -> anyhow::Result<()> {
         Some("We work with twelve family farms above 1,500 metres and roast every order within 48 hours. Subscriptions, gifts and wholesale for cafés across Jamaica."),
     )
     .await?;
+    seed_catalog(db, owner, &tenant).await?;
+    Ok(())
+}
+
+/// The demo storefront's catalog (only when it has none): coffees, a class and a campaign.
+async fn seed_catalog(
+    db: &Database,
+    owner: cadence::Uuid,
+    tenant: &cadence::tenancy::ResolvedTenant,
+) -> anyhow::Result<()> {
+    use cadence::commerce::{ItemInput, Staff, all_items, save_item};
+    if !all_items(db, &tenant.scope).await?.is_empty() {
+        return Ok(());
+    }
+    let catalog = cadence::access::load_catalog(db).await?;
+    let principal = cadence::access::principal(db, owner).await?;
+    let scope = cadence::access::enter_tenant(&catalog, &principal, tenant.scope.tenant_id())?;
+    let meta = cadence::audit::RequestMeta::default();
+    let who = Staff {
+        catalog: &catalog,
+        principal: &principal,
+        scope: &scope,
+        meta: &meta,
+    };
+    let items = [
+        (
+            "product",
+            "Blue Mountain Peaberry, 250 g",
+            "Bright, sweet and clean: the rare single-bean cherries of our highest farm, roasted medium.",
+            "24.50",
+            "",
+        ),
+        (
+            "product",
+            "Estate Espresso Blend, 1 kg",
+            "Chocolate and orange peel. Built for milk drinks and café grinders.",
+            "58.00",
+            "",
+        ),
+        (
+            "product",
+            "Gift box: three origins",
+            "Three 100 g tins from three parishes, with tasting notes.",
+            "39.90",
+            "",
+        ),
+        (
+            "service",
+            "Cupping class for two",
+            "Ninety minutes at the roastery in Kingston: taste, score and take home a bag.",
+            "45.00",
+            "",
+        ),
+        (
+            "donation",
+            "Coffee farmers' hurricane fund",
+            "Every dollar goes to replanting and drying beds for the families we buy from after this season's storms.",
+            "",
+            "10, 25, 50",
+        ),
+    ];
+    for (i, (kind, title, description, price, suggested)) in items.iter().enumerate() {
+        save_item(
+            db,
+            &who,
+            None,
+            &ItemInput {
+                kind: kind.to_string(),
+                title: title.to_string(),
+                description: description.to_string(),
+                price: price.to_string(),
+                suggested_amounts: suggested.to_string(),
+                min_amount: if *kind == "donation" {
+                    "5".into()
+                } else {
+                    String::new()
+                },
+                goal: if *kind == "donation" {
+                    "5000".into()
+                } else {
+                    String::new()
+                },
+                active: true,
+                sort_order: i as i32,
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 

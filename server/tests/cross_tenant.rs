@@ -251,6 +251,70 @@ fn probes() -> Vec<(&'static str, Probe)> {
                 assert!(!r.body.contains(&w.b.tenant.name), "{}", r.body);
             })
         }),
+        (
+            "B's catalog item cannot be seen or bought on A's storefront",
+            |w| {
+                Box::pin(async move {
+                    let catalog = cadence::access::load_catalog(&w.app.db).await.unwrap();
+                    let bp = cadence::access::principal(&w.app.db, w.b.user_id)
+                        .await
+                        .unwrap();
+                    let bscope =
+                        cadence::access::enter_tenant(&catalog, &bp, w.b.tenant.scope.tenant_id())
+                            .unwrap();
+                    let meta = Default::default();
+                    let b_item = cadence::commerce::save_item(
+                        &w.app.db,
+                        &cadence::commerce::Staff {
+                            catalog: &catalog,
+                            principal: &bp,
+                            scope: &bscope,
+                            meta: &meta,
+                        },
+                        None,
+                        &cadence::commerce::ItemInput {
+                            kind: "product".into(),
+                            title: "Bravo secret product".into(),
+                            price: "9.99".into(),
+                            active: true,
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                    let (status, body) = w
+                        .app
+                        .get(
+                            &storefront_host(&w.a.tenant.slug),
+                            &format!("/items/{b_item}"),
+                        )
+                        .await;
+                    assert!(!body.contains("Bravo secret product"), "{status}");
+                    let e = cadence::commerce::place_order(
+                        &w.app.db,
+                        &w.a.tenant.scope,
+                        &[(b_item, 1)],
+                        &cadence::commerce::Contact {
+                            name: "Probe".into(),
+                            email: "probe@example.com".into(),
+                            ..Default::default()
+                        },
+                        cadence::Uuid::now_v7(),
+                        Default::default(),
+                    )
+                    .await
+                    .unwrap_err();
+                    assert!(e.to_string().contains("no longer available"), "{e}");
+                    // Staff of A list nothing of B's.
+                    let (acat, ap, ascope) = a_inviter_parts(&w).await;
+                    let items = cadence::commerce::all_items(&w.app.db, &ascope)
+                        .await
+                        .unwrap();
+                    assert!(items.iter().all(|i| i.id != b_item));
+                    let _ = (acat, ap);
+                })
+            },
+        ),
         ("B's private pages are not served to A", |w| {
             Box::pin(async move {
                 let res = w
@@ -338,16 +402,18 @@ async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
         .execute(&mut *tx)
         .await
         .unwrap();
-    let (t, s, r, i): (String, String, String, String) = sqlx::query_as(
+    let (t, s, r, i, o): (String, String, String, String, String) = sqlx::query_as(
         "select (select row_to_json(t)::text from tenants t where t.id = app_current_tenant()),
                 (select coalesce(json_agg(s)::text, '') from storefront_settings s),
                 (select coalesce(json_agg(r order by r.id)::text, '') from role_bindings r where r.tenant_id = app_current_tenant()),
-                (select coalesce(json_agg(i order by i.id)::text, '') from invitations i)",
+                (select coalesce(json_agg(i order by i.id)::text, '') from invitations i),
+                (select (select count(*) from orders) || '/' || (select count(*) from donations) || '/'
+                        || (select count(*) from pledges) || '/' || (select count(*) from visits))",
     )
     .fetch_one(&mut *tx)
     .await
     .unwrap();
-    format!("{t}|{s}|{r}|{i}")
+    format!("{t}|{s}|{r}|{i}|{o}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -18,8 +18,8 @@ pub async fn sign_up(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    let email = cadence::auth::Email::parse(&email).map_err(AppError::Validation)?;
-    let password = cadence::auth::NewPassword::parse(&password).map_err(AppError::Validation)?;
+    let email = cadence::auth::Email::parse(&email).map_err(AppError::invalid)?;
+    let password = cadence::auth::NewPassword::parse(&password).map_err(AppError::invalid)?;
     let db = super::ssr::db()?;
     let app_url = super::ssr::app_url()?;
     cadence::auth::sign_up(
@@ -46,7 +46,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 #[server]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use cadence::auth::LoginError;
-    let email = cadence::auth::Email::parse(&email).map_err(AppError::Validation)?;
+    let email = cadence::auth::Email::parse(&email).map_err(AppError::invalid)?;
     let db = super::ssr::db()?;
     let app_url = super::ssr::app_url()?;
     let meta = super::ssr::request_meta();
@@ -94,7 +94,7 @@ pub async fn log_out() -> Result<(), AppError> {
 /// Sends a reset link if the account exists; the answer is the same either way.
 #[server]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    let email = cadence::auth::Email::parse(&email).map_err(AppError::Validation)?;
+    let email = cadence::auth::Email::parse(&email).map_err(AppError::invalid)?;
     let db = super::ssr::db()?;
     let app_url = super::ssr::app_url()?;
     cadence::auth::request_password_reset(&db, &email, &super::ssr::request_meta(), &app_url)
@@ -114,11 +114,9 @@ pub async fn reset_password(
     confirm: String,
 ) -> Result<(), AppError> {
     if password != confirm {
-        return Err(AppError::Validation(
-            "The two passwords do not match.".into(),
-        ));
+        return Err(AppError::invalid("The two passwords do not match."));
     }
-    let password = cadence::auth::NewPassword::parse(&password).map_err(AppError::Validation)?;
+    let password = cadence::auth::NewPassword::parse(&password).map_err(AppError::invalid)?;
     let db = super::ssr::db()?;
     cadence::auth::reset_password(&db, &token, &password, &super::ssr::request_meta()).await?;
     ssr::end_session().await?;
@@ -134,11 +132,9 @@ pub async fn change_password(
     confirm: String,
 ) -> Result<(), AppError> {
     if password != confirm {
-        return Err(AppError::Validation(
-            "The two new passwords do not match.".into(),
-        ));
+        return Err(AppError::invalid("The two new passwords do not match."));
     }
-    let new = cadence::auth::NewPassword::parse(&password).map_err(AppError::Validation)?;
+    let new = cadence::auth::NewPassword::parse(&password).map_err(AppError::invalid)?;
     let user = ssr::require_user().await?;
     let db = super::ssr::db()?;
     let epoch =

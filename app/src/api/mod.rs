@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod onboarding;
+pub mod storefront;
 pub mod team;
 pub mod tenant;
 

@@ -131,7 +131,7 @@ pub async fn load_team() -> Result<TeamView, AppError> {
 
 #[server]
 pub async fn invite_member(email: String, role: String) -> Result<(), AppError> {
-    let email = cadence::auth::Email::parse(&email).map_err(AppError::Validation)?;
+    let email = cadence::auth::Email::parse(&email).map_err(AppError::invalid)?;
     let p = ssr::Parts::current().await?;
     cadence::team::invite(&p.db, &p.who(), &email, &role).await?;
     Ok(())
@@ -231,7 +231,7 @@ pub async fn join_with_invitation(
     display_name: String,
     password: String,
 ) -> Result<(), AppError> {
-    let password = cadence::auth::NewPassword::parse(&password).map_err(AppError::Validation)?;
+    let password = cadence::auth::NewPassword::parse(&password).map_err(AppError::invalid)?;
     let db = super::ssr::db()?;
     let logged_in = cadence::team::join_as_new_user(
         &db,

@@ -1,11 +1,15 @@
-//! The storefront app (a tenant's subdomain): layout and home page.
+//! The storefront app (a tenant's subdomain): home with the catalog, item pages with their order,
+//! donation and pledge forms, the cart with checkout, and the receipt. Rendered completely on the
+//! server (async SSR) with plain HTML forms: a visitor orders with JavaScript off.
 
 use crate::api::load_storefront_profile;
+use crate::api::storefront::{PublicItem, load_cart, load_catalog, load_item, load_receipt};
 use crate::components::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::StaticSegment;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The root of a tenant's public storefront.
 #[component]
@@ -23,10 +27,17 @@ pub fn StorefrontApp() -> impl IntoView {
                             })}
                         </Suspense>
                     </a>
+                    <nav class="topbar__nav" aria-label="Storefront">
+                        <a href="/">"Shop"</a>
+                        <a href="/cart" data-test="cart-link">"Cart"</a>
+                    </nav>
                 </header>
                 <main class="page">
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=StaticSegment("") view=move || view! { <StorefrontHome profile /> } />
+                        <Route path=StaticSegment("") view=move || view! { <StorefrontHome profile /> } ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("items"), ParamSegment("id")) view=ItemPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("thanks") view=ThanksPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <footer class="footer">
@@ -38,14 +49,25 @@ pub fn StorefrontApp() -> impl IntoView {
     }
 }
 
+/// The `?error=` a form post sent the visitor back with.
+fn form_error() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query.read().get("error").map(|e| {
+            view! { <p class="alert alert--error" role="alert" data-test="form-error">{e}</p> }
+        })
+    }
+}
+
 #[component]
 fn StorefrontHome(
     profile: Resource<Result<cadence::storefront::StorefrontProfile, crate::error::AppError>>,
 ) -> impl IntoView {
+    let items = Resource::new(|| (), |_| load_catalog());
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match profile.await {
+                let header = match profile.await {
                     Ok(p) => view! {
                         <Title text=p.display_name.clone() />
                         <section class="storefront-hero">
@@ -53,14 +75,279 @@ fn StorefrontHome(
                             {p.tagline.clone().map(|t| view! { <p class="lead">{t}</p> })}
                             {p.about.clone().map(|a| view! { <p class="storefront-hero__about">{a}</p> })}
                         </section>
-                        <section class="empty-state empty-state--soft">
-                            <h2>"The catalog is being prepared"</h2>
-                            <p>"Products, services and donation campaigns will appear here as soon as they are published."</p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="alert alert--error" role="alert">{e.to_string()}</p> }.into_any(),
+                };
+                let list = items.await.unwrap_or_default();
+                view! {
+                    {header}
+                    {if list.is_empty() {
+                        view! {
+                            <section class="empty-state empty-state--soft">
+                                <h2>"The catalog is being prepared"</h2>
+                                <p>"Products, services and donation campaigns will appear here as soon as they are published."</p>
+                            </section>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <section class="catalog" data-test="catalog">
+                                {list.into_iter().map(|i| view! { <ItemCard item=i /> }).collect_view()}
+                            </section>
+                        }.into_any()
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ItemCard(item: PublicItem) -> impl IntoView {
+    let href = format!("/items/{}", item.id);
+    view! {
+        <article class="item-card" data-test="item">
+            <span class="badge">{item.kind_label.clone()}</span>
+            <h2><a href=href.clone()>{item.title.clone()}</a></h2>
+            <p class="muted item-card__text">{item.description.chars().take(140).collect::<String>()}</p>
+            {item.price.clone().map(|p| view! { <p class="item-card__price" data-test="price">{p}</p> })}
+            {item.raised.clone().map(|r| view! { <Progress raised=r goal=item.goal.clone() pct=item.progress /> })}
+            <a class="button button--small" href=href>
+                {if item.kind == "donation" { "Donate or pledge" } else { "View" }}
+            </a>
+        </article>
+    }
+}
+
+#[component]
+fn Progress(raised: String, goal: Option<String>, pct: Option<u32>) -> impl IntoView {
+    view! {
+        <div class="progress-block">
+            {pct.map(|p| view! {
+                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=p>
+                    <span style=format!("width: {p}%")></span>
+                </div>
+            })}
+            <p class="muted">
+                <strong>{raised}</strong>
+                {goal.map(|g| format!(" raised of {g}")).unwrap_or_else(|| " raised".into())}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn ItemPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|s| cadence::Uuid::parse_str(&s).ok())
+        },
+        |id| async move {
+            match id {
+                Some(id) => load_item(id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let Ok(Some(p)) = page.await else {
+                    return view! { <NotFound /> }.into_any();
+                };
+                let item = p.item.clone();
+                view! {
+                    <Title text=item.title.clone() />
+                    <p class="crumbs"><a href="/">"← All items"</a></p>
+                    <article class="panel item-page">
+                        <span class="badge">{item.kind_label.clone()}</span>
+                        <h1 data-test="item-title">{item.title.clone()}</h1>
+                        // Text, never markup: whatever staff typed is shown as written.
+                        <p class="item-page__text">{item.description.clone()}</p>
+                        {item.raised.clone().map(|r| view! { <Progress raised=r goal=item.goal.clone() pct=item.progress /> })}
+                        {form_error()}
+                        {if item.kind == "donation" {
+                            view! { <GiveForms page=p.clone() /> }.into_any()
+                        } else {
+                            view! {
+                                <p class="item-page__price" data-test="price">{item.price.clone()}</p>
+                                <form method="post" action="/cart/add" class="form form--row">
+                                    <input type="hidden" name="item_id" value=item.id.to_string() />
+                                    <div>
+                                        <label for="quantity">"Quantity"</label>
+                                        <input id="quantity" name="quantity" type="number" min="1" max="1000" value="1" required />
+                                    </div>
+                                    <button class="button" type="submit">"Add to cart"</button>
+                                </form>
+                            }.into_any()
+                        }}
+                    </article>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// The donation and pledge forms of a campaign.
+#[component]
+fn GiveForms(page: crate::api::storefront::ItemPage) -> impl IntoView {
+    let item = page.item;
+    let id = item.id.to_string();
+    let token = page.token.to_string();
+    let pledge_token = page.pledge_token.to_string();
+    view! {
+        <div class="give">
+            <form method="post" action="/donate" class="form give__form" data-test="donate-form">
+                <h2>"Donate now"</h2>
+                <input type="hidden" name="campaign_id" value=id.clone() />
+                <input type="hidden" name="token" value=token />
+                {(!item.suggested.is_empty()).then(|| view! {
+                    <div class="amount-choices" role="group" aria-label="Suggested amounts">
+                        {item.suggested.iter().map(|(v, label)| view! {
+                            <label class="amount-choice">
+                                <input type="radio" name="suggested" value=v.clone() />
+                                <span>{label.clone()}</span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                })}
+                <label for="donate-amount">"Amount"</label>
+                <input id="donate-amount" name="amount" type="text" inputmode="decimal" placeholder="Another amount" />
+                {item.minimum.clone().map(|m| view! { <p class="hint">{format!("The smallest donation is {m}.")}</p> })}
+                <label for="donate-name">"Your name"</label>
+                <input id="donate-name" name="name" type="text" required maxlength="120" autocomplete="name" />
+                <label for="donate-email">"Email"</label>
+                <input id="donate-email" name="email" type="email" required autocomplete="email" />
+                <button class="button" type="submit">"Donate"</button>
+            </form>
+            <form method="post" action="/pledge" class="form give__form" data-test="pledge-form">
+                <h2>"Pledge for later"</h2>
+                <input type="hidden" name="campaign_id" value=id />
+                <input type="hidden" name="token" value=pledge_token />
+                <label for="pledge-amount">"Amount"</label>
+                <input id="pledge-amount" name="amount" type="text" inputmode="decimal" required />
+                <label for="pledge-date">"I will give by"</label>
+                <input id="pledge-date" name="target_date" type="date" min=page.earliest_pledge required />
+                <label for="pledge-name">"Your name"</label>
+                <input id="pledge-name" name="name" type="text" required maxlength="120" autocomplete="name" />
+                <label for="pledge-email">"Email"</label>
+                <input id="pledge-email" name="email" type="email" required autocomplete="email" />
+                <button class="button button--secondary" type="submit">"Pledge"</button>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn CartPage() -> impl IntoView {
+    let cart = Resource::new(|| (), |_| load_cart());
+    view! {
+        <Title text="Your cart" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let cart = match cart.await {
+                    Ok(c) => c,
+                    Err(e) => return view! { <p class="alert alert--error">{e.to_string()}</p> }.into_any(),
+                };
+                view! {
+                    <section class="panel">
+                        <h1>"Your cart"</h1>
+                        {form_error()}
+                        {if cart.lines.is_empty() {
+                            view! {
+                                <div class="empty-state empty-state--soft" data-test="cart-empty">
+                                    <h2>"Your cart is empty"</h2>
+                                    <p><a href="/">"Browse the catalog"</a></p>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <table class="table" data-test="cart">
+                                    <thead><tr><th>"Item"</th><th>"Price"</th><th>"Quantity"</th><th class="num">"Total"</th></tr></thead>
+                                    <tbody>
+                                        {cart.lines.iter().map(|l| view! {
+                                            <tr data-test="cart-line">
+                                                <td>{l.title.clone()}</td>
+                                                <td>{l.unit_price.clone()}</td>
+                                                <td>
+                                                    <form method="post" action="/cart/add" class="inline-form">
+                                                        <input type="hidden" name="item_id" value=l.item_id.to_string() />
+                                                        <input type="hidden" name="mode" value="set" />
+                                                        <input name="quantity" type="number" min="0" max="1000" value=l.quantity
+                                                            aria-label=format!("Quantity of {}", l.title) class="qty" />
+                                                        <button class="button button--small button--secondary" type="submit">"Update"</button>
+                                                    </form>
+                                                </td>
+                                                <td class="num">{l.line_total.clone()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                    <tfoot><tr><th colspan="3">"Total"</th><th class="num" data-test="cart-total">{cart.total.clone()}</th></tr></tfoot>
+                                </table>
+                                <form method="post" action="/checkout" class="form checkout" data-test="checkout">
+                                    <h2>"Checkout"</h2>
+                                    <input type="hidden" name="token" value=cart.token.to_string() />
+                                    <label for="name">"Name"</label>
+                                    <input id="name" name="name" type="text" required maxlength="120" autocomplete="name" />
+                                    <label for="email">"Email"</label>
+                                    <input id="email" name="email" type="email" required autocomplete="email" />
+                                    <label for="phone">"Phone " <span class="muted">"(optional)"</span></label>
+                                    <input id="phone" name="phone" type="text" maxlength="40" autocomplete="tel" />
+                                    <label for="note">"Note " <span class="muted">"(optional)"</span></label>
+                                    <textarea id="note" name="note" maxlength="2000" rows="3"></textarea>
+                                    <button class="button" type="submit">"Place order"</button>
+                                </form>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ThanksPage() -> impl IntoView {
+    let query = use_query_map();
+    let receipt = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("kind").unwrap_or_default(),
+                q.get("ref").and_then(|r| cadence::Uuid::parse_str(&r).ok()),
+            )
+        },
+        |(kind, reference)| async move {
+            match reference {
+                Some(r) => load_receipt(kind, r).await.ok(),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Title text="Thank you" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match receipt.await {
+                    Some(r) => view! {
+                        <section class="panel panel--narrow receipt" data-test="receipt">
+                            <h1>"Thank you!"</h1>
+                            <p>{match r.kind.as_str() {
+                                "order" => "Your order is in. We will be in touch about delivery.",
+                                "donation" => "Your donation is recorded. Thank you for your support.",
+                                _ => "Your pledge is recorded. We will remind you before the date.",
+                            }}</p>
+                            <dl class="facts">
+                                <div><dt>"Reference"</dt><dd data-test="receipt-number">{r.number}</dd></div>
+                                <div><dt>"Amount"</dt><dd data-test="receipt-total">{r.total}</dd></div>
+                            </dl>
+                            <a class="button button--secondary" href="/">"Back to the shop"</a>
                         </section>
                     }.into_any(),
-                    Err(e) => view! {
-                        <p class="alert alert--error" role="alert">{e.to_string()}</p>
-                    }.into_any(),
+                    None => view! { <NotFound /> }.into_any(),
                 }
             })}
         </Suspense>

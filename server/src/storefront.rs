@@ -1,0 +1,301 @@
+//! The storefront's plain-HTTP side: visit capture (first-party visitor and visit cookies, UTM
+//! attribution) and the form posts that work without JavaScript: cart, checkout, donation, pledge.
+//! Each answers with a redirect (303) to the next page, or back to the form with the reason.
+
+use axum::extract::{Form, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use cadence::Uuid;
+use cadence::commerce::{self, Arrival, Cart, Contact, Touch};
+use cadence::db::Database;
+use cadence::tenancy::ResolvedTenant;
+use serde::Deserialize;
+use tower_sessions::cookie::{Cookie, SameSite};
+
+const VISITOR: &str = "cadence_vid";
+const VISIT: &str = "cadence_visit";
+const CART: &str = "cadence_cart";
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| Cookie::parse(c.trim().to_string()).ok())
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+fn set_cookie(res: &mut Response, name: &str, value: String, max_age_days: Option<i64>) {
+    let mut c = Cookie::build((name.to_string(), value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax);
+    if let Some(days) = max_age_days {
+        c = c.max_age(time::Duration::days(days));
+    }
+    if let Ok(v) = HeaderValue::from_str(&c.build().to_string()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn is_page(path: &str) -> bool {
+    !path.starts_with("/api/") && !path.starts_with("/pkg/") && !path.contains('.')
+}
+
+/// On a storefront page view: a visitor id (one year) and a visit. A new visit starts when the
+/// browser has none (a new browsing session) or the link carries campaign parameters.
+pub async fn capture_visit(State(db): State<Database>, req: Request, next: Next) -> Response {
+    let tenant = req.extensions().get::<ResolvedTenant>().cloned();
+    let (Some(tenant), true) = (
+        tenant,
+        req.method() == axum::http::Method::GET && is_page(req.uri().path()),
+    ) else {
+        return next.run(req).await;
+    };
+    let headers = req.headers().clone();
+    let known = cookie(&headers, VISITOR).and_then(|v| Uuid::parse_str(&v).ok());
+    let visitor = known.unwrap_or_else(Uuid::now_v7);
+    let query = req.uri().query().unwrap_or("").to_string();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap_or_default();
+    let arrival = Arrival::from_request(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        headers.get(header::REFERER).and_then(|v| v.to_str().ok()),
+        &req.uri().to_string(),
+    );
+    let in_visit = cookie(&headers, VISIT).is_some();
+    let new_visit = if !in_visit || arrival.has_campaign() {
+        match commerce::record_visit(&db, &tenant.scope, visitor, &arrival).await {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::warn!(error = %e, "recording a visit failed");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut res = next.run(req).await;
+    if known.is_none() {
+        set_cookie(&mut res, VISITOR, visitor.to_string(), Some(365));
+    }
+    if let Some(id) = new_visit {
+        // A browser-session cookie: closing the browser ends the visit.
+        set_cookie(&mut res, VISIT, id.to_string(), None);
+    }
+    res
+}
+
+/// The storefront's tenant; `None` on the platform host (these posts are storefront-only).
+fn tenant_of(req_tenant: Option<axum::Extension<ResolvedTenant>>) -> Option<ResolvedTenant> {
+    req_tenant.map(|t| t.0)
+}
+
+fn not_found() -> Response {
+    StatusCode::NOT_FOUND.into_response()
+}
+
+fn back(to: &str, error: &str) -> Response {
+    let q = serde_urlencoded::to_string([("error", error)]).unwrap_or_default();
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}{q}")).into_response()
+}
+
+fn touch(headers: &HeaderMap) -> Touch {
+    Touch {
+        visitor: cookie(headers, VISITOR).and_then(|v| Uuid::parse_str(&v).ok()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CartForm {
+    item_id: Uuid,
+    quantity: i32,
+    /// "add" (default) adds to the line; "set" sets it (0 removes).
+    #[serde(default)]
+    mode: String,
+}
+
+/// Adds an item to the cart cookie (or sets its quantity), then shows the cart.
+pub async fn cart(
+    tenant: Option<axum::Extension<ResolvedTenant>>,
+    headers: HeaderMap,
+    Form(f): Form<CartForm>,
+) -> Response {
+    if tenant_of(tenant).is_none() {
+        return not_found();
+    }
+    let mut cart = Cart::parse(&cookie(&headers, CART).unwrap_or_default());
+    if f.mode == "set" {
+        cart.set(f.item_id, f.quantity);
+    } else if f.quantity < 1 || f.quantity > 1000 {
+        return back("/cart", "Choose a quantity between 1 and 1,000.");
+    } else {
+        cart.add(f.item_id, f.quantity);
+    }
+    let mut res = Redirect::to("/cart").into_response();
+    set_cookie(&mut res, CART, cart.to_cookie(), Some(30));
+    res
+}
+
+#[derive(Deserialize)]
+pub struct CheckoutForm {
+    token: Uuid,
+    name: String,
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Places the order for the cart (prices from the catalog), empties the cart, shows the receipt.
+pub async fn checkout(
+    State(db): State<Database>,
+    tenant: Option<axum::Extension<ResolvedTenant>>,
+    headers: HeaderMap,
+    Form(f): Form<CheckoutForm>,
+) -> Response {
+    let Some(tenant) = tenant_of(tenant) else {
+        return not_found();
+    };
+    let cart = Cart::parse(&cookie(&headers, CART).unwrap_or_default());
+    let contact = Contact {
+        name: f.name,
+        email: f.email,
+        phone: f.phone,
+        note: f.note,
+    };
+    match commerce::place_order(
+        &db,
+        &tenant.scope,
+        &cart.lines,
+        &contact,
+        f.token,
+        touch(&headers),
+    )
+    .await
+    {
+        Ok(r) => {
+            let mut res =
+                Redirect::to(&format!("/thanks?kind=order&ref={}", f.token)).into_response();
+            if r.created || !cart.lines.is_empty() {
+                set_cookie(&mut res, CART, String::new(), Some(0));
+            }
+            res
+        }
+        Err(cadence::Error::Validation(m)) => back("/cart", &m),
+        Err(e) => {
+            tracing::error!(error = %e, "placing an order failed");
+            back(
+                "/cart",
+                "We could not place your order just now. Please try again.",
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct GiveForm {
+    campaign_id: Uuid,
+    token: Uuid,
+    /// Typed by the visitor; when empty, the suggested amount they picked.
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    suggested: String,
+    /// Pledges only.
+    #[serde(default)]
+    target_date: String,
+    name: String,
+    email: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn give(
+    db: Database,
+    tenant: Option<axum::Extension<ResolvedTenant>>,
+    headers: HeaderMap,
+    f: GiveForm,
+    pledge: bool,
+) -> Response {
+    let Some(tenant) = tenant_of(tenant) else {
+        return not_found();
+    };
+    let amount = if f.amount.trim().is_empty() {
+        f.suggested.clone()
+    } else {
+        f.amount.clone()
+    };
+    let f = GiveForm { amount, ..f };
+    let contact = Contact {
+        name: f.name,
+        email: f.email,
+        phone: String::new(),
+        note: f.note,
+    };
+    let touch = touch(&headers);
+    let (kind, result) = if pledge {
+        (
+            "pledge",
+            commerce::pledge(
+                &db,
+                &tenant.scope,
+                f.campaign_id,
+                &f.amount,
+                &f.target_date,
+                &contact,
+                f.token,
+                touch,
+            )
+            .await,
+        )
+    } else {
+        (
+            "donation",
+            commerce::donate(
+                &db,
+                &tenant.scope,
+                f.campaign_id,
+                &f.amount,
+                &contact,
+                f.token,
+                touch,
+            )
+            .await,
+        )
+    };
+    let form_page = format!("/items/{}?form={kind}", f.campaign_id);
+    match result {
+        Ok(_) => Redirect::to(&format!("/thanks?kind={kind}&ref={}", f.token)).into_response(),
+        Err(cadence::Error::Validation(m)) => back(&form_page, &m),
+        Err(e) => {
+            tracing::error!(error = %e, "recording a {kind} failed");
+            back(
+                &form_page,
+                "We could not record that just now. Please try again.",
+            )
+        }
+    }
+}
+
+pub async fn donate(
+    State(db): State<Database>,
+    tenant: Option<axum::Extension<ResolvedTenant>>,
+    headers: HeaderMap,
+    Form(f): Form<GiveForm>,
+) -> Response {
+    give(db, tenant, headers, f, false).await
+}
+
+pub async fn pledge(
+    State(db): State<Database>,
+    tenant: Option<axum::Extension<ResolvedTenant>>,
+    headers: HeaderMap,
+    Form(f): Form<GiveForm>,
+) -> Response {
+    give(db, tenant, headers, f, true).await
+}

@@ -38,6 +38,8 @@ cargo leptos build
 step "unit and integration tests (real PostgreSQL)"
 export CADENCE_TEST_PG_DIR="$work/pg"
 cargo test --locked
+# The app crate is not a default member: its unit tests (charts, view helpers) run here.
+cargo test --locked -p app --features ssr --lib
 
 step "end-to-end (Chromium)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"

@@ -4,6 +4,8 @@
 //! rendered, and `hydrate()` picks the same root component.
 
 pub mod api;
+#[cfg(any(feature = "ssr", test))]
+pub mod charts;
 pub mod components;
 pub mod error;
 pub mod pages;

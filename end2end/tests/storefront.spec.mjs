@@ -1,11 +1,14 @@
 // Storefront: a visitor arrives from a campaign link with JavaScript off, orders two items,
 // donates and pledges; each gets its number, and a repeated submission makes no second record.
 import { test, expect } from '@playwright/test';
-import { storefrontUrl, platformUrl, port } from './helpers.mjs';
+import { createRequire } from 'module';
+import { storefrontUrl, platformUrl, port, logIn, hydrated } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
 
 test.use({ javaScriptEnabled: false });
 
-test('a visitor from a campaign orders, donates and pledges without JavaScript', async ({ page }) => {
+test('a visitor from a campaign orders, donates and pledges without JavaScript; staff work the records', async ({ page, browser }) => {
   const name = `Visitor ${Date.now().toString(36)}`;
   await page.goto(storefrontUrl('demo', '/?utm_source=facebook&utm_medium=paid&utm_campaign=spring'));
   await expect(page.locator('[data-test="storefront-title"]')).toHaveText('Blue Mountain Roasters');
@@ -81,4 +84,44 @@ test('a visitor from a campaign orders, donates and pledges without JavaScript',
   await pledge.getByRole('button', { name: 'Pledge' }).click();
   await expect(page.locator('[data-test="receipt-number"]')).toHaveText(/^PLG-\d{5}$/);
   await expect(page.locator('[data-test="receipt-total"]')).toHaveText('100.00 USD');
+
+  // Staff sign in and see the three records with their numbers and channel.
+  const staff = await (await browser.newContext({ javaScriptEnabled: true })).newPage();
+  await logIn(staff, 'owner@demo.cadence.test', 'demo owner passphrase');
+  await expect(staff.locator('[data-test="welcome"]')).toBeVisible();
+  await staff.locator('[data-test="sales-link"]').click();
+  await expect(staff).toHaveURL(/\/app\/sales$/);
+  await hydrated(staff);
+  const row = staff.locator('[data-test="record"]', { hasText: name });
+  await expect(row).toContainText(order);
+  await expect(row).toContainText('facebook');
+  await expect(row).toContainText('2 × Blue Mountain Peaberry, 250 g, 1 × Cupping class for two');
+  await expect(row.locator('[data-test="record-status"]')).toHaveText('pending');
+  // The workflow: fulfilling a pending order is not offered; confirm, then fulfil.
+  await expect(row.getByRole('button', { name: 'Mark fulfilled' })).toHaveCount(0);
+  await row.getByRole('button', { name: 'Confirm' }).click();
+  await expect(row.locator('[data-test="record-status"]')).toHaveText('confirmed');
+  await row.getByRole('button', { name: 'Mark fulfilled' }).click();
+  await expect(row.locator('[data-test="record-status"]')).toHaveText('fulfilled');
+  await expect(row.getByRole('button')).toHaveCount(0);
+
+  // Export the list as CSV.
+  const [download] = await Promise.all([
+    staff.waitForEvent('download'),
+    staff.locator('[data-test="export"]').click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('orders.csv');
+  const csv = require('fs').readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\n')[0]).toBe('number,status,date,name,email,amount,currency,fulfilled,channel,detail');
+  expect(csv).toContain(`${order},fulfilled,`);
+
+  await staff.locator('[data-test="tab-donations"]').click();
+  await expect(staff.locator('[data-test="record"]', { hasText: name })).toContainText('25.00 USD');
+  await staff.locator('[data-test="tab-pledges"]').click();
+  await expect(staff.locator('[data-test="record"]', { hasText: name })).toContainText('100.00 USD');
+
+  // The summary counts them under their channel.
+  const fb = staff.locator('[data-test="channel-line"]', { hasText: 'facebook' });
+  await expect(fb.first()).toBeVisible();
+  await expect(staff.locator('.chart-box svg')).toBeVisible();
 });

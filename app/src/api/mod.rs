@@ -1,6 +1,7 @@
 //! Server functions: thin wrappers that take the request's scope, call the core and map to UI types.
 
 pub mod auth;
+pub mod commerce;
 pub mod onboarding;
 pub mod storefront;
 pub mod team;

@@ -306,6 +306,8 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                                 <p class="muted">{format!("You are {}", o.access)}</p>
                                 <p>"Storefront: "<a href=format!("http://{}", o.storefront)>{o.storefront.clone()}</a></p>
                                 <div class="button-row">
+                                    <A href="/app/sales" attr:class="button button--small" attr:data-test="sales-link">"Sales"</A>
+                                    <A href="/app/catalog" attr:class="button button--secondary button--small" attr:data-test="catalog-link">"Catalog"</A>
                                     <A href="/app/team" attr:class="button button--secondary button--small" attr:data-test="team-link">"Team"</A>
                                     {o.is_agency.then(|| view! {
                                         <A href="/app/clients" attr:class="button button--secondary button--small" attr:data-test="clients-link">"Clients"</A>

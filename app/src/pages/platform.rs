@@ -9,6 +9,7 @@ use crate::pages::account::{
 };
 use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
+use crate::pages::sales::{CatalogPage, SalesPage};
 use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,6 +50,8 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=StaticSegment("app") view=AppHomePage />
                         <Route path=(StaticSegment("app"), StaticSegment("team")) view=TeamPage />
                         <Route path=(StaticSegment("app"), StaticSegment("clients")) view=ClientsPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("sales")) view=SalesPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("catalog")) view=CatalogPage />
                         <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />
                         <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />

@@ -4,9 +4,20 @@
 -- never floating point; every table is a tenant table with row-level security forced.
 
 alter table storefront_settings
-    add column published boolean not null default true,
-    add column contact_email text,
+    add column contact_email text check (length(contact_email) <= 254),
     add column contact_phone text check (length(contact_phone) <= 40);
+
+-- Whether the storefront is open to visitors. It sits on the tenants row so the directory (which
+-- resolves every storefront request) answers it without reading tenant data.
+alter table tenants add column storefront_published boolean not null default true;
+drop function tenant_directory(text);
+create function tenant_directory(p_slug text)
+returns table (id uuid, slug text, name text, status text, published boolean)
+language sql stable security definer
+set search_path = public, pg_temp
+as $$ select t.id, t.slug, t.name, t.status, t.storefront_published from tenants t where t.slug = lower(p_slug) $$;
+revoke all on function tenant_directory(text) from public;
+grant execute on function tenant_directory(text) to cadence_app;
 
 create table catalog_items (
     tenant_id uuid not null references tenants (id) on delete cascade,

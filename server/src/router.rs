@@ -120,6 +120,10 @@ pub fn build_router(state: AppState) -> Router {
         >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.db.clone(),
+            storefront::pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
             storefront::capture_visit,
         ))
         .layer(axum::middleware::from_fn_with_state(resolver, resolve_site));

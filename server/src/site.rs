@@ -75,7 +75,7 @@ pub async fn resolve_site(
             "This server does not serve that address.",
         ),
         HostTarget::Storefront(slug) => match resolve_by_slug(&resolver.db, &slug).await {
-            Ok(Some(tenant)) if tenant.status == TenantStatus::Active => {
+            Ok(Some(tenant)) if tenant.status == TenantStatus::Active && tenant.published => {
                 tracing::Span::current().record(
                     "tenant_id",
                     tracing::field::display(tenant.scope.tenant_id()),

@@ -299,3 +299,79 @@ pub async fn pledge(
 ) -> Response {
     give(db, tenant, headers, f, true).await
 }
+
+/// Renders the storefront's pages (GET on a storefront host) from data loaded here, before the
+/// Leptos router: a complete HTML page with no script, no resources and no streaming.
+pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Response {
+    use app::api::storefront as data;
+    use app::pages::storefront::{Page, render_page};
+    let tenant = req.extensions().get::<ResolvedTenant>().cloned();
+    let path = req.uri().path().to_string();
+    let (Some(tenant), true) = (
+        tenant,
+        req.method() == axum::http::Method::GET && is_page(&path),
+    ) else {
+        return next.run(req).await;
+    };
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.chars().take(300).collect::<String>())
+    };
+    let cart_cookie = cookie(req.headers(), CART).unwrap_or_default();
+    drop(req);
+    let loaded: cadence::Result<Page> = async {
+        Ok(match path.as_str() {
+            "/" => Page::Home(data::home(&db, &tenant).await?),
+            "/cart" => Page::Cart(data::cart(&db, &tenant, &cart_cookie).await?),
+            "/thanks" => {
+                let reference = param("ref").and_then(|r| Uuid::parse_str(&r).ok());
+                match reference {
+                    Some(r) => data::receipt(&db, &tenant, &param("kind").unwrap_or_default(), r)
+                        .await?
+                        .map_or(Page::NotFound, Page::Thanks),
+                    None => Page::NotFound,
+                }
+            }
+            p => match p
+                .strip_prefix("/items/")
+                .and_then(|id| Uuid::parse_str(id).ok())
+            {
+                Some(id) => data::item(&db, &tenant, id)
+                    .await?
+                    .map_or(Page::NotFound, Page::Item),
+                None => Page::NotFound,
+            },
+        })
+    }
+    .await;
+    let page = match loaded {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "loading a storefront page failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "This storefront could not be loaded just now. Please try again in a moment.",
+            )
+                .into_response();
+        }
+    };
+    let status = if matches!(page, Page::NotFound) {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    let html = render_page(&tenant.name, page, param("error"));
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}

@@ -555,3 +555,47 @@ async fn records_move_only_along_their_workflow_and_each_move_is_audited() {
         .unwrap_err();
     assert!(e.to_string().contains("orders.write"), "{e}");
 }
+
+#[tokio::test]
+async fn an_unpublished_storefront_shows_unavailable_and_no_data() {
+    let shop = Shop::new("USD").await;
+    shop.item("product", "Hidden lamp", "30.00").await;
+    let host = storefront_host(&shop.owner.tenant.slug);
+    let (status, body) = shop.app.get(&host, "/").await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(body.contains("Hidden lamp"));
+    let meta = Default::default();
+    let mut s = cadence::storefront::settings(&shop.app.db, &shop.scope)
+        .await
+        .unwrap();
+    s.published = false;
+    cadence::storefront::save_settings(&shop.app.db, &shop.staff(&meta), &s)
+        .await
+        .unwrap();
+    for path in ["/", "/cart"] {
+        let (status, body) = shop.app.get(&host, path).await;
+        assert_eq!(
+            status,
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "{path}"
+        );
+        assert!(
+            !body.contains("Hidden lamp") && !body.contains("Souq Shop"),
+            "{path}"
+        );
+    }
+    // A bad contact email is refused and changes nothing.
+    s.published = true;
+    s.contact_email = "nope".into();
+    assert!(
+        cadence::storefront::save_settings(&shop.app.db, &shop.staff(&meta), &s)
+            .await
+            .is_err()
+    );
+    assert!(
+        !cadence::storefront::settings(&shop.app.db, &shop.scope)
+            .await
+            .unwrap()
+            .published
+    );
+}

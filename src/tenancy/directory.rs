@@ -12,6 +12,8 @@ pub struct ResolvedTenant {
     pub slug: String,
     pub name: String,
     pub status: TenantStatus,
+    /// Whether the storefront is open to visitors.
+    pub published: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -20,6 +22,7 @@ struct TenantRow {
     slug: String,
     name: String,
     status: String,
+    published: bool,
 }
 
 impl TenantRow {
@@ -33,6 +36,7 @@ impl TenantRow {
             } else {
                 TenantStatus::Active
             },
+            published: self.published,
         }
     }
 }
@@ -44,7 +48,7 @@ pub async fn resolve_by_slug(db: &Database, slug: &str) -> Result<Option<Resolve
         return Ok(None);
     };
     let row: Option<TenantRow> =
-        sqlx::query_as("select id, slug, name, status from tenant_directory($1)")
+        sqlx::query_as("select id, slug, name, status, published from tenant_directory($1)")
             .bind(slug.as_str())
             .fetch_optional(db.pool())
             .await?;
@@ -143,6 +147,7 @@ async fn create(
         slug: slug.to_string(),
         name: name.to_string(),
         status: TenantStatus::Active,
+        published: true,
     })
 }
 
@@ -152,7 +157,7 @@ pub async fn scoped_tenant(db: &Database, scope: &TenantScope) -> Result<Resolve
     // The scope's own row: with a user set, RLS also shows the other tenants that user belongs to
     // (for the switcher), so the filter is needed, not decoration.
     let row: Option<TenantRow> = sqlx::query_as(
-        "select id, slug, name, status from tenants where id = app_current_tenant()",
+        "select id, slug, name, status, storefront_published as published from tenants where id = app_current_tenant()",
     )
     .fetch_optional(&mut *tx)
     .await?;

@@ -367,3 +367,66 @@ pub async fn load_storefront_summary(
             .collect(),
     })
 }
+
+/// The storefront settings page's data: the settings, the public address, and whether the viewer
+/// may change them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorefrontSettingsView {
+    pub display_name: String,
+    pub tagline: String,
+    pub about: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub published: bool,
+    pub address: String,
+    pub manage_denied: Option<String>,
+}
+
+#[server]
+pub async fn load_storefront_settings() -> Result<StorefrontSettingsView, AppError> {
+    let p = ssr::Parts::current().await?;
+    cadence::access::authorize(
+        &p.db,
+        &p.catalog,
+        &p.principal,
+        &p.scope,
+        "tenant.read",
+        &p.meta,
+    )
+    .await?;
+    let s = cadence::storefront::settings(&p.db, &p.scope).await?;
+    let tenant = cadence::tenancy::scoped_tenant(&p.db, &p.scope).await?;
+    let config = super::ssr::site_config()?;
+    Ok(StorefrontSettingsView {
+        display_name: s.display_name,
+        tagline: s.tagline,
+        about: s.about,
+        contact_email: s.contact_email,
+        contact_phone: s.contact_phone,
+        published: s.published,
+        address: config.storefront_host(&tenant.slug),
+        manage_denied: p.denied("storefront.manage"),
+    })
+}
+
+#[server]
+pub async fn save_storefront_settings(
+    display_name: String,
+    tagline: String,
+    about: String,
+    contact_email: String,
+    contact_phone: String,
+    published: Option<String>,
+) -> Result<(), AppError> {
+    let p = ssr::Parts::current().await?;
+    let s = cadence::storefront::StorefrontSettings {
+        display_name,
+        tagline,
+        about,
+        contact_email,
+        contact_phone,
+        published: published.is_some(),
+    };
+    cadence::storefront::save_settings(&p.db, &p.staff(), &s).await?;
+    Ok(())
+}

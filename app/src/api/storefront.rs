@@ -1,9 +1,15 @@
-//! Storefront server functions for visitors: the catalog, an item, the cart (from its cookie) and
-//! a receipt. Prices are formatted exactly on the server; the pages need no script to order.
+//! What the storefront's pages show, and (on the server) loading it: the home with the catalog, an
+//! item, the cart from its cookie, and a receipt. Prices are formatted exactly on the server. The
+//! storefront is rendered from this data directly, without resources or server functions.
 
-use crate::error::AppError;
-use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use cadence::db::Database;
+#[cfg(feature = "ssr")]
+use cadence::tenancy::ResolvedTenant;
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+type Result<T> = cadence::Result<T>;
 
 /// A catalog item as a visitor sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,15 +61,22 @@ fn public(i: &cadence::commerce::CatalogItem) -> PublicItem {
     }
 }
 
-#[server]
-pub async fn load_catalog() -> Result<Vec<PublicItem>, AppError> {
-    let tenant = super::ssr::storefront_tenant()?;
-    let db = super::ssr::db()?;
-    Ok(cadence::commerce::public_items(&db, &tenant.scope)
+/// The storefront home: its profile and its catalog, in one round trip (one resource).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorefrontHome {
+    pub profile: cadence::storefront::StorefrontProfile,
+    pub items: Vec<PublicItem>,
+}
+
+#[cfg(feature = "ssr")]
+pub async fn home(db: &Database, tenant: &ResolvedTenant) -> Result<StorefrontHome> {
+    let profile = cadence::storefront::profile(db, tenant).await?;
+    let items = cadence::commerce::public_items(db, &tenant.scope)
         .await?
         .iter()
         .map(public)
-        .collect())
+        .collect();
+    Ok(StorefrontHome { profile, items })
 }
 
 /// An item page: the item, and a fresh idempotency token for its forms.
@@ -77,14 +90,16 @@ pub struct ItemPage {
     pub earliest_pledge: String,
 }
 
-#[server]
-pub async fn load_item(id: cadence::Uuid) -> Result<Option<ItemPage>, AppError> {
-    let tenant = super::ssr::storefront_tenant()?;
-    let db = super::ssr::db()?;
-    let item = match cadence::commerce::item(&db, &tenant.scope, id).await {
+#[cfg(feature = "ssr")]
+pub async fn item(
+    db: &Database,
+    tenant: &ResolvedTenant,
+    id: cadence::Uuid,
+) -> Result<Option<ItemPage>> {
+    let item = match cadence::commerce::item(db, &tenant.scope, id).await {
         Ok(i) if i.active && !i.archived => i,
         Ok(_) | Err(cadence::Error::NotFound) => return Ok(None),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     let earliest = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
     Ok(Some(ItemPage {
@@ -112,27 +127,16 @@ pub struct CartView {
     pub token: cadence::Uuid,
 }
 
-#[server]
-pub async fn load_cart() -> Result<CartView, AppError> {
+/// The cart from its cookie value, priced from the catalog (unknown or archived lines are left out).
+#[cfg(feature = "ssr")]
+pub async fn cart(db: &Database, tenant: &ResolvedTenant, raw: &str) -> Result<CartView> {
     use cadence::money::{Currency, Money};
-    let tenant = super::ssr::storefront_tenant()?;
-    let db = super::ssr::db()?;
-    let raw = use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .find_map(|c| c.trim().strip_prefix("cadence_cart=").map(str::to_string))
-        })
-        .unwrap_or_default();
-    let cart = cadence::commerce::Cart::parse(&raw);
+    let cart = cadence::commerce::Cart::parse(raw);
     let mut lines = Vec::new();
     let mut total = rust_decimal::Decimal::ZERO;
     let mut currency = None;
     for (id, qty) in &cart.lines {
-        let Ok(item) = cadence::commerce::item(&db, &tenant.scope, *id).await else {
+        let Ok(item) = cadence::commerce::item(db, &tenant.scope, *id).await else {
             continue;
         };
         let Some(price) = item.price.filter(|_| item.active && !item.archived) else {
@@ -172,15 +176,24 @@ pub struct ReceiptView {
     pub total: String,
 }
 
-#[server]
-pub async fn load_receipt(kind: String, reference: cadence::Uuid) -> Result<ReceiptView, AppError> {
-    let tenant = super::ssr::storefront_tenant()?;
-    let db = super::ssr::db()?;
-    let kind = cadence::commerce::RecordKind::parse(&kind).ok_or(AppError::NotFound)?;
-    let r = cadence::commerce::receipt(&db, &tenant.scope, kind, reference).await?;
-    Ok(ReceiptView {
+#[cfg(feature = "ssr")]
+pub async fn receipt(
+    db: &Database,
+    tenant: &ResolvedTenant,
+    kind: &str,
+    reference: cadence::Uuid,
+) -> Result<Option<ReceiptView>> {
+    let Some(kind) = cadence::commerce::RecordKind::parse(kind) else {
+        return Ok(None);
+    };
+    let r = match cadence::commerce::receipt(db, &tenant.scope, kind, reference).await {
+        Ok(r) => r,
+        Err(cadence::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(Some(ReceiptView {
         kind: kind.as_str().into(),
         number: r.number,
         total: r.total,
-    })
+    }))
 }

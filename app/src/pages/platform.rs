@@ -9,7 +9,7 @@ use crate::pages::account::{
 };
 use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
-use crate::pages::sales::{CatalogPage, SalesPage};
+use crate::pages::sales::{CatalogPage, SalesPage, StorefrontSettingsPage};
 use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,6 +52,7 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=(StaticSegment("app"), StaticSegment("clients")) view=ClientsPage />
                         <Route path=(StaticSegment("app"), StaticSegment("sales")) view=SalesPage />
                         <Route path=(StaticSegment("app"), StaticSegment("catalog")) view=CatalogPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("storefront")) view=StorefrontSettingsPage />
                         <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />
                         <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />

@@ -2,8 +2,8 @@
 //! donations and pledges with filters in the URL, status moves and CSV export) and the catalog.
 
 use crate::api::commerce::{
-    ChangeRecordStatus, SaveCatalogItem, SetItemArchived, export_records, load_catalog_admin,
-    load_records, load_storefront_summary,
+    ChangeRecordStatus, SaveCatalogItem, SaveStorefrontSettings, SetItemArchived, export_records,
+    load_catalog_admin, load_records, load_storefront_settings, load_storefront_summary,
 };
 use crate::components::form_error;
 use crate::error::AppError;
@@ -69,7 +69,10 @@ pub fn SalesPage() -> impl IntoView {
                     <h1>"Storefront sales"</h1>
                     <p class="muted">"Orders, donations and pledges, attributed to the channel of the visit that converted."</p>
                 </div>
-                <A href="/app/catalog" attr:class="button button--secondary button--small">"Catalog"</A>
+                <div class="button-row">
+                    <A href="/app/catalog" attr:class="button button--secondary button--small">"Catalog"</A>
+                    <A href="/app/storefront" attr:class="button button--secondary button--small" attr:data-test="storefront-settings-link">"Storefront settings"</A>
+                </div>
             </div>
             <form method="get" class="filters" data-test="filters">
                 <input type="hidden" name="kind" prop:value=kind />
@@ -310,6 +313,65 @@ pub fn CatalogPage() -> impl IntoView {
                             </section>
                         }.into_any(),
                     }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn StorefrontSettingsPage() -> impl IntoView {
+    let save = ServerAction::<SaveStorefrontSettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| load_storefront_settings());
+    view! {
+        <Title text="Storefront settings — Cadence" />
+        <p class="crumbs"><A href="/app/sales">"← Sales"</A></p>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let s = match settings.await {
+                    Ok(s) => s,
+                    Err(AppError::Unauthenticated) => return view! { <Redirect path="/login?next=/app/storefront" /> }.into_any(),
+                    Err(e) => return view! { <p class="alert alert--warn" data-test="denied">{e.to_string()}</p> }.into_any(),
+                };
+                let can = s.manage_denied.is_none();
+                view! {
+                    <section class="panel panel--narrow">
+                        <div class="panel__head">
+                            <div>
+                                <h1>"Storefront settings"</h1>
+                                <p class="muted">
+                                    <a href=format!("http://{}", s.address) data-test="storefront-address">{s.address.clone()}</a>
+                                    " · "
+                                    {if s.published {
+                                        view! { <span class="badge badge--ok" data-test="published-state">"Published"</span> }.into_any()
+                                    } else {
+                                        view! { <span class="badge" data-test="published-state">"Not published"</span> }.into_any()
+                                    }}
+                                </p>
+                            </div>
+                        </div>
+                        {s.manage_denied.clone().map(|why| view! { <p class="alert alert--warn">{why}</p> })}
+                        <ActionForm action=save attr:class="form" attr:data-test="storefront-settings">
+                            <fieldset disabled=!can class="plain">
+                                <label for="sf-name">"Storefront name"</label>
+                                <input id="sf-name" name="display_name" type="text" required maxlength="120" value=s.display_name.clone() />
+                                <label for="sf-tagline">"Tagline"</label>
+                                <input id="sf-tagline" name="tagline" type="text" maxlength="200" value=s.tagline.clone() />
+                                <label for="sf-about">"About"</label>
+                                <textarea id="sf-about" name="about" rows="4" maxlength="5000">{s.about.clone()}</textarea>
+                                <label for="sf-email">"Contact email"</label>
+                                <input id="sf-email" name="contact_email" type="email" value=s.contact_email.clone() />
+                                <label for="sf-phone">"Contact phone"</label>
+                                <input id="sf-phone" name="contact_phone" type="text" maxlength="40" value=s.contact_phone.clone() />
+                                <label class="check"><input type="checkbox" name="published" value="on" checked=s.published /> " Published: visitors can see and buy from the storefront"</label>
+                                {form_error(save.value())}
+                                <Show when=move || matches!(save.value().get(), Some(Ok(())))>
+                                    <p class="alert alert--ok" data-test="settings-saved">"Saved."</p>
+                                </Show>
+                                <button class="button" type="submit">"Save settings"</button>
+                            </fieldset>
+                        </ActionForm>
+                    </section>
                 }.into_any()
             })}
         </Suspense>

@@ -33,4 +33,26 @@ test('staff unpublish and republish a storefront', async ({ page, browser }) => 
   const again = await visitor.goto(storefrontUrl('kitchen'));
   expect(again.status()).toBe(200);
   await expect(visitor.locator('[data-test="storefront-title"]')).toHaveText('Kingston Kitchen');
+
+  // The catalog: add an item, correct its price, and the storefront shows the new price.
+  const title = `Patty box ${Date.now().toString(36)}`;
+  await page.goto('/app/catalog');
+  await hydrated(page);
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel(/^Price/).fill('12.5');
+  await page.getByRole('button', { name: 'Add item' }).click();
+  const row = page.locator('[data-test="catalog-item"]', { hasText: title });
+  await expect(row).toContainText('12.50 USD');
+  await row.locator('[data-test="edit-item"]').click();
+  await expect(page.getByRole('heading', { name: 'Edit item' })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByLabel('Title')).toHaveValue(title);
+  await page.getByLabel(/^Price/).fill('13.755');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.locator('[data-test="form-error"]')).toContainText('2 decimal places');
+  await page.getByLabel(/^Price/).fill('13.75');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(row).toContainText('13.75 USD');
+  await visitor.goto(storefrontUrl('kitchen'));
+  await expect(visitor.locator('[data-test="item"]', { hasText: title })).toContainText('13.75 USD');
 });

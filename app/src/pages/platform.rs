@@ -13,8 +13,8 @@ use crate::pages::sales::{CatalogPage, SalesPage, StorefrontSettingsPage};
 use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::StaticSegment;
 use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
 
 /// The root of the platform app.
 #[component]
@@ -47,7 +47,9 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=StaticSegment("login") view=LogInPage />
                         <Route path=StaticSegment("forgot") view=ForgotPage />
                         <Route path=StaticSegment("reset") view=ResetPage />
-                        <Route path=StaticSegment("app") view=AppHomePage />
+                        // Rendered whole before sending, so its redirect (to onboarding, or to log in)
+                        // is an HTTP redirect rather than a navigation after hydration.
+                        <Route path=StaticSegment("app") view=AppHomePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment("app"), StaticSegment("team")) view=TeamPage />
                         <Route path=(StaticSegment("app"), StaticSegment("clients")) view=ClientsPage />
                         <Route path=(StaticSegment("app"), StaticSegment("sales")) view=SalesPage />

@@ -229,7 +229,9 @@ pub fn CatalogPage() -> impl IntoView {
         move || (save.version().get(), archive.version().get()),
         |_| load_catalog_admin(),
     );
-    let kind = RwSignal::new("product".to_string());
+    // The kind chosen in the form; empty until changed (then the edited item's kind applies).
+    let kind = RwSignal::new(String::new());
+    let edit = q("edit");
     view! {
         <Title text="Catalog — Cadence" />
         <p class="crumbs"><A href="/app/sales">"← Sales"</A></p>
@@ -241,6 +243,28 @@ pub fn CatalogPage() -> impl IntoView {
                     Err(e) => return view! { <p class="alert alert--warn" data-test="denied">{e.to_string()}</p> }.into_any(),
                 };
                 let can_write = c.write_denied.is_none();
+                let editing = c.items.iter().find(|i| i.id.to_string() == edit()).cloned();
+                let initial_kind = editing.as_ref().map(|i| i.kind.clone()).unwrap_or_else(|| "product".into());
+                let donation = {
+                    let initial = initial_kind.clone();
+                    move || {
+                        let k = kind.get();
+                        if k.is_empty() { initial == "donation" } else { k == "donation" }
+                    }
+                };
+                let field = |f: fn(&crate::api::commerce::AdminItem) -> String| {
+                    editing.as_ref().map(f).unwrap_or_default()
+                };
+                let (title, description, price, suggested, min, goal) = (
+                    field(|i| i.title.clone()),
+                    field(|i| i.description.clone()),
+                    field(|i| i.price_input.clone()),
+                    field(|i| i.suggested_input.clone()),
+                    field(|i| i.min_input.clone()),
+                    field(|i| i.goal_input.clone()),
+                );
+                let active = editing.as_ref().is_none_or(|i| i.active);
+                let editing_id = editing.as_ref().map(|i| i.id.to_string());
                 view! {
                     <section class="panel">
                         <h1>"Catalog"</h1>
@@ -259,7 +283,8 @@ pub fn CatalogPage() -> impl IntoView {
                                                 <td>{i.kind_label.clone()}</td>
                                                 <td class="num">{i.price.clone()}</td>
                                                 <td>{if i.archived { "archived" } else if i.active { "on sale" } else { "hidden" }}</td>
-                                                <td>{can_write.then(|| view! {
+                                                <td class="actions">{can_write.then(|| view! {
+                                                    <a class="button button--small button--secondary" href=format!("/app/catalog?edit={}", i.id) data-test="edit-item">"Edit"</a>
                                                     <ActionForm action=archive attr:class="inline-form">
                                                         <input type="hidden" name="id" value=i.id.to_string() />
                                                         <input type="hidden" name="archived" value=(!i.archived).to_string() />
@@ -279,36 +304,40 @@ pub fn CatalogPage() -> impl IntoView {
                         Some(why) => view! { <p class="alert alert--warn">{why}</p> }.into_any(),
                         None => view! {
                             <section class="panel panel--narrow">
-                                <h2>"Add an item"</h2>
+                                <h2>{if editing_id.is_some() { "Edit item" } else { "Add an item" }}</h2>
                                 <ActionForm action=save attr:class="form" attr:data-test="item-form">
+                                    {editing_id.clone().map(|id| view! { <input type="hidden" name="id" value=id /> })}
                                     <label for="item-kind">"Kind"</label>
                                     <select id="item-kind" name="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                                        <option value="product">"Product"</option>
-                                        <option value="service">"Service"</option>
-                                        <option value="donation">"Donation campaign"</option>
+                                        {[("product", "Product"), ("service", "Service"), ("donation", "Donation campaign")].into_iter().map(|(v, l)| view! {
+                                            <option value=v selected=initial_kind == v>{l}</option>
+                                        }).collect_view()}
                                     </select>
                                     <label for="item-title">"Title"</label>
-                                    <input id="item-title" name="title" type="text" required maxlength="160" />
+                                    <input id="item-title" name="title" type="text" required maxlength="160" value=title />
                                     <label for="item-description">"Description"</label>
-                                    <textarea id="item-description" name="description" rows="3" maxlength="5000"></textarea>
-                                    <Show when=move || kind.get() != "donation"
+                                    <textarea id="item-description" name="description" rows="3" maxlength="5000">{description}</textarea>
+                                    <Show when=move || !donation()
                                         fallback=move || view! {
                                             <label for="item-suggested">"Suggested amounts"</label>
-                                            <input id="item-suggested" name="suggested_amounts" type="text" placeholder="10, 25, 50" />
+                                            <input id="item-suggested" name="suggested_amounts" type="text" placeholder="10, 25, 50" value=suggested.clone() />
                                             <label for="item-min">"Smallest donation"</label>
-                                            <input id="item-min" name="min_amount" type="text" inputmode="decimal" />
+                                            <input id="item-min" name="min_amount" type="text" inputmode="decimal" value=min.clone() />
                                             <label for="item-goal">"Goal"</label>
-                                            <input id="item-goal" name="goal" type="text" inputmode="decimal" />
+                                            <input id="item-goal" name="goal" type="text" inputmode="decimal" value=goal.clone() />
                                         }>
                                         <label for="item-price">{if c.currency.is_empty() { "Price".to_string() } else { format!("Price ({})", c.currency) }}</label>
-                                        <input id="item-price" name="price" type="text" inputmode="decimal" />
+                                        <input id="item-price" name="price" type="text" inputmode="decimal" value=price.clone() />
                                     </Show>
-                                    <label class="check"><input type="checkbox" name="active" value="on" checked /> " On sale"</label>
+                                    <label class="check"><input type="checkbox" name="active" value="on" checked=active /> " On sale"</label>
                                     {form_error(save.value())}
                                     <Show when=move || matches!(save.value().get(), Some(Ok(())))>
                                         <p class="alert alert--ok" data-test="item-saved">"Saved."</p>
                                     </Show>
-                                    <button class="button" type="submit">"Add item"</button>
+                                    <div class="button-row">
+                                        <button class="button" type="submit">{if editing_id.is_some() { "Save changes" } else { "Add item" }}</button>
+                                        {editing_id.is_some().then(|| view! { <a class="button button--ghost" href="/app/catalog">"Cancel"</a> })}
+                                    </div>
                                 </ActionForm>
                             </section>
                         }.into_any(),

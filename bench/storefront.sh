@@ -13,18 +13,19 @@ cargo build --release -q -p server --bin cadence
 cargo leptos build -q >/dev/null 2>&1 || cargo leptos build
 
 work="$(mktemp -d)"
+chmod 755 "$work"   # the cluster runs as the postgres user
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 cleanup() { [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 CADENCE_ADDR="127.0.0.1:$port" CADENCE_DATA_DIR="$work/data" LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" \
-  CADENCE_LOG=warn CADENCE_DB_MAX_CONNECTIONS=32 \
+  CADENCE_LOG=json CADENCE_DB_MAX_CONNECTIONS=32 RUST_LOG=warn \
   "$CARGO_TARGET_DIR/release/cadence" serve --seed-demo >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
 
 # Add catalog items until the demo storefront has 50 (the seed has 5).
-owner_url="$(CADENCE_DATA_DIR="$work/data" "$CARGO_TARGET_DIR/release/cadence" db url --owner)"
+owner_url="$(CADENCE_DATA_DIR="$work/data" "$CARGO_TARGET_DIR/release/cadence" db url --owner 2>/dev/null | tail -1)"
 psql -q "$owner_url" <<'SQL'
 select set_config('app.tenant_id', (select id::text from tenants where slug = 'demo'), false);
 insert into catalog_items (tenant_id, id, kind, title, description, currency, price, sort_order)

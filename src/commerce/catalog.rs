@@ -286,3 +286,33 @@ pub async fn set_archived(db: &Database, who: &Staff<'_>, id: Uuid, archived: bo
     tx.commit().await?;
     Ok(())
 }
+
+/// The storefront home's data in one transaction (one round trip fewer per page view): the
+/// storefront's name, tagline and about text (the tenant's name when none is saved) and its items.
+pub async fn storefront_home(
+    db: &Database,
+    tenant: &crate::tenancy::ResolvedTenant,
+) -> Result<(crate::storefront::StorefrontProfile, Vec<CatalogItem>)> {
+    let mut tx = db.tenant_tx(&tenant.scope).await?;
+    let row: Option<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("select display_name, tagline, about from storefront_settings")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let items = sqlx::query_as(&format!(
+        "select {COLUMNS} from catalog_items i
+          where i.active and i.archived_at is null order by i.sort_order, i.created_at"
+    ))
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let (display_name, tagline, about) = row.unwrap_or((tenant.name.clone(), None, None));
+    Ok((
+        crate::storefront::StorefrontProfile {
+            slug: tenant.slug.clone(),
+            display_name,
+            tagline,
+            about,
+        },
+        items,
+    ))
+}

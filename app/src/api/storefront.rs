@@ -70,13 +70,11 @@ pub struct StorefrontHome {
 
 #[cfg(feature = "ssr")]
 pub async fn home(db: &Database, tenant: &ResolvedTenant) -> Result<StorefrontHome> {
-    let profile = cadence::storefront::profile(db, tenant).await?;
-    let items = cadence::commerce::public_items(db, &tenant.scope)
-        .await?
-        .iter()
-        .map(public)
-        .collect();
-    Ok(StorefrontHome { profile, items })
+    let (profile, items) = cadence::commerce::storefront_home(db, tenant).await?;
+    Ok(StorefrontHome {
+        profile,
+        items: items.iter().map(public).collect(),
+    })
 }
 
 /// An item page: the item, and a fresh idempotency token for its forms.

@@ -104,6 +104,14 @@ impl RecordKind {
     }
 }
 
+/// A phone number as people type it: up to 40 digits, spaces and `+ - ( ) .`; empty is allowed.
+pub fn valid_phone(s: &str) -> bool {
+    let s = s.trim();
+    s.chars().count() <= 40
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
 /// A visitor's cart: item ids and quantities, kept in a cookie as `id:qty,id:qty`. Only ids and
 /// quantities travel; prices always come from the catalog on the server.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

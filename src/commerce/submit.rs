@@ -60,11 +60,7 @@ fn clean_contact(c: &Contact) -> Result<Clean> {
     }
     let email = Email::parse(&c.email).map_err(Error::Validation)?;
     let phone = c.phone.trim();
-    if phone.chars().count() > 40
-        || !phone
-            .chars()
-            .all(|ch| ch.is_ascii_digit() || " +-().".contains(ch))
-    {
+    if !super::valid_phone(phone) {
         return Err(Error::Validation(
             "Enter a phone number with digits, spaces, + - ( ) only.".into(),
         ));

@@ -129,11 +129,7 @@ pub async fn save_settings(
         crate::auth::Email::parse(email).map_err(Error::Validation)?;
     }
     let phone = s.contact_phone.trim();
-    if phone.chars().count() > 40
-        || !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-    {
+    if !crate::commerce::valid_phone(phone) {
         return Err(Error::Validation(
             "Enter a phone number with digits, spaces, + - ( ) only.".into(),
         ));

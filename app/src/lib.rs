@@ -1,7 +1,10 @@
 //! Cadence's UI: the HTML shell, the platform app and the tenant storefront app, and the wasm entry.
 //!
-//! One wasm bundle hydrates both apps: the server marks `<body data-site=…>` with the site it
-//! rendered, and `hydrate()` picks the same root component.
+//! The wasm bundle hydrates the platform app; the storefront is served as plain HTML with no script.
+
+// Release builds (without `--cfg erase_components`) compute the layout of the onboarding wizard's
+// nested view types past the default depth of 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 #[cfg(any(feature = "ssr", test))]

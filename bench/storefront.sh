@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The storefront home page under load, on a release build: throughput with wrk (-t1 -c64 -d20s),
 # its latency distribution, and the page's size (HTML and gzipped) and script bytes. Prints the
-# figures. Usage: bench/storefront.sh   (installs wrk from Debian if missing; uses a fresh cluster)
+# figures; then the latency at a fixed 500 req/s with hey (50 workers × 10 req/s).
+# Usage: bench/storefront.sh   (installs wrk from Debian if missing; uses a fresh cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null || sudo apt-get install -y -q wrk >/dev/null; }
+for tool in wrk hey; do
+  command -v "$tool" >/dev/null || { apt-get install -y -q "$tool" >/dev/null || sudo apt-get install -y -q "$tool" >/dev/null; }
+done
 
 echo "== building the release server (first build takes several minutes)"
 cargo build --release -q -p server --bin cadence
@@ -46,3 +49,7 @@ echo "   scripts referenced: $(grep -c '<script src\|\.wasm' <<<"$html" || true)
 
 echo "== wrk -t1 -c64 -d20s (returning visitor)"
 wrk -t1 -c64 -d20s --latency -H "Host: $host" -H "Cookie: $cookies" "$url"
+
+echo "== hey at a fixed 500 req/s for 20 s (50 workers x 10 req/s, returning visitor)"
+hey -z 20s -c 50 -q 10 -host "$host" -H "Cookie: $cookies" "$url" \
+  | sed -n '/Summary:/,/Requests\/sec/p;/Latency distribution:/,/^$/p;/Status code distribution:/,/^$/p'

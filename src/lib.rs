@@ -7,6 +7,7 @@ pub mod access;
 pub mod agency;
 pub mod auth;
 pub mod commerce;
+pub mod media;
 pub mod money;
 pub mod onboarding;
 pub mod storefront;
@@ -15,6 +16,8 @@ pub mod tenancy;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod notify;
 

@@ -145,6 +145,30 @@ impl Money {
     }
 }
 
+impl Money {
+    /// As a storefront in `language` writes it: `1,250.500 KWD` in English; in Arabic with
+    /// Arabic-Indic digits and separators (`١٬٢٥٠٫٥٠٠ KWD`).
+    pub fn localized(&self, language: &str) -> String {
+        localize_digits(&self.to_string(), language)
+    }
+}
+
+/// Rewrites the digits and separators of a formatted number for `language` (unchanged but for
+/// Arabic).
+pub fn localize_digits(text: &str, language: &str) -> String {
+    if language != "ar" {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap_or(c),
+            ',' => '\u{066C}',
+            '.' => '\u{066B}',
+            c => c,
+        })
+        .collect()
+}
+
 impl fmt::Display for Money {
     /// `1,250.500 KWD`: grouped thousands and exactly the currency's decimals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -189,6 +213,13 @@ mod tests {
             Money::parse("1,234,567.891", kwd()).unwrap().to_string(),
             "1,234,567.891 KWD"
         );
+    }
+
+    #[test]
+    fn arabic_uses_arabic_indic_digits_and_separators() {
+        let m = Money::parse("1250.5", kwd()).unwrap();
+        assert_eq!(m.localized("en"), "1,250.500 KWD");
+        assert_eq!(m.localized("ar"), "١٬٢٥٠٫٥٠٠ KWD");
     }
 
     #[test]

@@ -42,6 +42,49 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `CADENCE_MAIL_FROM`: the sender of outgoing mail. Default `Cadence <no-reply@{base domain}>`.
     pub mail_from: String,
+    /// Where uploaded images are stored: `CADENCE_MEDIA_DIR` (default `{data dir}/media`), or an
+    /// S3-compatible bucket when `CADENCE_S3_BUCKET` is set (with `CADENCE_S3_ENDPOINT`,
+    /// `CADENCE_S3_REGION` (default `us-east-1`), `CADENCE_S3_ACCESS_KEY_ID`,
+    /// `CADENCE_S3_SECRET_ACCESS_KEY`).
+    pub media: MediaConfig,
+}
+
+/// Where uploaded images live.
+#[derive(Clone, Debug)]
+pub enum MediaConfig {
+    Local(PathBuf),
+    S3(cadence::media::S3Settings),
+}
+
+impl MediaConfig {
+    pub fn open(&self) -> anyhow::Result<cadence::media::MediaStore> {
+        Ok(match self {
+            MediaConfig::Local(dir) => cadence::media::MediaStore::local(dir)?,
+            MediaConfig::S3(s) => cadence::media::MediaStore::s3(s)?,
+        })
+    }
+}
+
+fn media_config(
+    get: &impl Fn(&str) -> Option<String>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<MediaConfig> {
+    let Some(bucket) = get("CADENCE_S3_BUCKET") else {
+        return Ok(MediaConfig::Local(
+            get("CADENCE_MEDIA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("media")),
+        ));
+    };
+    let need =
+        |k: &str| get(k).with_context(|| format!("{k} must be set when CADENCE_S3_BUCKET is"));
+    Ok(MediaConfig::S3(cadence::media::S3Settings {
+        endpoint: need("CADENCE_S3_ENDPOINT")?,
+        bucket,
+        region: get("CADENCE_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        access_key_id: need("CADENCE_S3_ACCESS_KEY_ID")?,
+        secret_access_key: need("CADENCE_S3_SECRET_ACCESS_KEY")?,
+    }))
 }
 
 impl Config {
@@ -81,13 +124,16 @@ impl Config {
         let site_root = get("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(default_site_root);
+        let data_dir: PathBuf = get("CADENCE_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "data".into());
+        let media = media_config(&get, &data_dir)?;
         Ok(Self {
             addr,
             base_domain,
             public_port,
-            data_dir: get("CADENCE_DATA_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| "data".into()),
+            data_dir,
+            media,
             database_url: get("DATABASE_URL"),
             database_owner_url: get("DATABASE_OWNER_URL"),
             log_format,

@@ -5,6 +5,7 @@ pub mod config;
 pub mod database;
 pub mod health;
 pub mod jobs;
+pub mod media;
 pub mod router;
 pub mod seed;
 pub mod serve;

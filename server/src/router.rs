@@ -2,6 +2,7 @@
 //! middleware around them (request ids, tracing, site resolution). Tests drive this same router.
 
 use crate::health;
+use crate::media;
 use crate::site::{SiteResolver, resolve_site};
 use crate::storefront;
 use app::{PlatformApp, SiteConfig, StorefrontApp, shell};
@@ -31,6 +32,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Roles and privileges, read once at start for the policy decision point.
     pub catalog: std::sync::Arc<cadence::access::RoleCatalog>,
+    /// Where uploaded images are stored.
+    pub media: cadence::media::MediaStore,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -67,7 +70,15 @@ async fn private_no_store(
 ) -> axum::response::Response {
     let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
     let mut res = next.run(req).await;
-    if !is_asset {
+    // Images set their own lifetime (their address never changes content).
+    let is_image = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"image/"))
+        && res
+            .headers()
+            .contains_key(axum::http::header::CACHE_CONTROL);
+    if !is_asset && !is_image {
         res.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("private, no-store"),
@@ -93,10 +104,12 @@ pub fn build_router(state: AppState) -> Router {
         let db = state.db.clone();
         let site = state.site.clone();
         let catalog = state.catalog.clone();
+        let media = state.media.clone();
         move || {
             provide_context(db.clone());
             provide_context(site.clone());
             provide_context(catalog.clone());
+            provide_context(media.clone());
         }
     };
     let resolver = SiteResolver {
@@ -106,6 +119,31 @@ pub fn build_router(state: AppState) -> Router {
 
     // The storefront's form posts (they answer 404 on the platform host), and visit capture.
     let apps = Router::new()
+        .route("/media/{*path}", get(media::storefront_image))
+        .route(
+            "/app/media",
+            post({
+                let provide = context.clone();
+                move |req: axum::extract::Request| media::upload(provide.clone(), req)
+            })
+            .layer(axum::extract::DefaultBodyLimit::max(
+                media::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/app/media/{id}",
+            get({
+                let provide = context.clone();
+                move |req: axum::extract::Request| media::app_image(provide.clone(), req, false)
+            }),
+        )
+        .route(
+            "/app/media/{id}/thumb",
+            get({
+                let provide = context.clone();
+                move |req: axum::extract::Request| media::app_image(provide.clone(), req, true)
+            }),
+        )
         .route("/cart/add", post(storefront::cart))
         .route("/checkout", post(storefront::checkout))
         .route("/donate", post(storefront::donate))

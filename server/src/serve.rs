@@ -34,6 +34,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 .await
                 .context("loading roles and privileges")?,
         ),
+        media: config.media.open().context("opening media storage")?,
     };
     let mailer = match &config.smtp_url {
         Some(url) => Some(

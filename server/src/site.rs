@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use cadence::db::Database;
-use cadence::tenancy::{TenantStatus, resolve_by_slug};
+use cadence::tenancy::{TenantStatus, resolve_storefront};
 
 /// What the middleware needs to resolve a site.
 #[derive(Clone)]
@@ -74,7 +74,7 @@ pub async fn resolve_site(
             "Unknown address",
             "This server does not serve that address.",
         ),
-        HostTarget::Storefront(slug) => match resolve_by_slug(&resolver.db, &slug).await {
+        HostTarget::Storefront(slug) => match resolve_storefront(&resolver.db, &slug).await {
             Ok(Some(tenant)) if tenant.status == TenantStatus::Active && tenant.published => {
                 tracing::Span::current().record(
                     "tenant_id",

@@ -42,7 +42,10 @@ fn set_cookie(res: &mut Response, name: &str, value: String, max_age_days: Optio
 }
 
 fn is_page(path: &str) -> bool {
-    !path.starts_with("/api/") && !path.starts_with("/pkg/") && !path.contains('.')
+    !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !path.starts_with("/media/")
+        && !path.contains('.')
 }
 
 /// On a storefront page view: a visitor id (one year) and a visit. A new visit starts when the
@@ -305,6 +308,7 @@ pub async fn pledge(
 pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Response {
     use app::api::storefront as data;
     use app::pages::storefront::{Page, render_page};
+    use cadence::storefront::StorefrontProfile;
     let tenant = req.extensions().get::<ResolvedTenant>().cloned();
     let path = req.uri().path().to_string();
     let (Some(tenant), true) = (
@@ -323,16 +327,22 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
     };
     let cart_cookie = cookie(req.headers(), CART).unwrap_or_default();
     drop(req);
-    let loaded: cadence::Result<Page> = async {
-        Ok(match path.as_str() {
-            "/" => Page::Home(data::home(&db, &tenant).await?),
-            "/cart" => Page::Cart(data::cart(&db, &tenant, &cart_cookie).await?),
+    let loaded: cadence::Result<(StorefrontProfile, Page)> = async {
+        // The home's data is cached per tenant: every page takes its branding from it.
+        let home = data::home(&db, &tenant).await?;
+        let profile = home.profile.clone();
+        let lang = profile.language.clone();
+        let page = match path.as_str() {
+            "/" => Page::Home(home),
+            "/cart" => Page::Cart(data::cart(&db, &tenant, &cart_cookie, &lang).await?),
             "/thanks" => {
                 let reference = param("ref").and_then(|r| Uuid::parse_str(&r).ok());
                 match reference {
-                    Some(r) => data::receipt(&db, &tenant, &param("kind").unwrap_or_default(), r)
-                        .await?
-                        .map_or(Page::NotFound, Page::Thanks),
+                    Some(r) => {
+                        data::receipt(&db, &tenant, &param("kind").unwrap_or_default(), r, &lang)
+                            .await?
+                            .map_or(Page::NotFound, Page::Thanks)
+                    }
                     None => Page::NotFound,
                 }
             }
@@ -340,15 +350,16 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
                 .strip_prefix("/items/")
                 .and_then(|id| Uuid::parse_str(id).ok())
             {
-                Some(id) => data::item(&db, &tenant, id)
+                Some(id) => data::item(&db, &tenant, id, &lang)
                     .await?
                     .map_or(Page::NotFound, Page::Item),
                 None => Page::NotFound,
             },
-        })
+        };
+        Ok((profile, page))
     }
     .await;
-    let page = match loaded {
+    let (profile, page) = match loaded {
         Ok(p) => p,
         Err(e) => {
             tracing::error!(error = %e, "loading a storefront page failed");
@@ -364,7 +375,7 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
     } else {
         StatusCode::OK
     };
-    let html = render_page(&tenant.name, page, param("error"));
+    let html = render_page(&profile, page, param("error"));
     (
         status,
         [

@@ -171,6 +171,8 @@ pub(crate) async fn add_client(
             other?;
         }
     }
+    // Forget a "no such storefront" this process may remember for the address.
+    crate::tenancy::forget_slug(client.slug);
     sqlx::query("insert into agency_clients (tenant_id, agency_id) values ($1, $2)")
         .bind(id)
         .bind(agency)

@@ -28,6 +28,8 @@ pub struct CatalogItem {
     pub archived: bool,
     /// For donation campaigns: donations received or pending, in the item's currency.
     pub raised: Decimal,
+    /// Its images in display order (the first is the cover).
+    pub image_ids: Vec<Uuid>,
 }
 
 impl CatalogItem {
@@ -48,7 +50,9 @@ const COLUMNS: &str =
     "i.id, i.kind, i.title, i.description, i.currency, i.price, i.suggested_amounts,
     i.min_amount, i.goal, i.active, i.sort_order, i.archived_at is not null as archived,
     coalesce((select sum(d.amount) from donations d
-               where d.campaign_id = i.id and d.status <> 'refunded'), 0) as raised";
+               where d.campaign_id = i.id and d.status <> 'refunded'), 0) as raised,
+    array(select im.media_id from catalog_item_images im
+           where im.item_id = i.id order by im.position, im.media_id) as image_ids";
 
 /// What visitors see: active, not archived, in the staff's order.
 pub async fn public_items(db: &Database, scope: &TenantScope) -> Result<Vec<CatalogItem>> {
@@ -211,7 +215,7 @@ pub async fn save_item(
             let done = sqlx::query(
                 "update catalog_items set kind = $2, title = $3, description = $4, price = $5,
                     suggested_amounts = $6, min_amount = $7, goal = $8, active = $9, sort_order = $10,
-                    updated_at = now()
+                    currency = $11, updated_at = now()
                   where id = $1",
             )
             .bind(id)
@@ -224,6 +228,7 @@ pub async fn save_item(
             .bind(goal)
             .bind(input.active)
             .bind(input.sort_order)
+            .bind(currency.code())
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
@@ -242,6 +247,7 @@ pub async fn save_item(
     )
     .await?;
     tx.commit().await?;
+    forget_storefront(who.scope.tenant_id());
     Ok(id)
 }
 
@@ -284,20 +290,38 @@ pub async fn set_archived(db: &Database, who: &Staff<'_>, id: Uuid, archived: bo
     )
     .await?;
     tx.commit().await?;
+    forget_storefront(who.scope.tenant_id());
     Ok(())
 }
 
-/// The storefront home's data in one transaction (one round trip fewer per page view): the
-/// storefront's name, tagline and about text (the tenant's name when none is saved) and its items.
+/// The storefront home's data: its profile and its active items.
+pub type HomeData = std::sync::Arc<(crate::storefront::StorefrontProfile, Vec<CatalogItem>)>;
+
+static HOMES: std::sync::LazyLock<crate::cache::TtlCache<crate::tenancy::TenantId, HomeData>> =
+    std::sync::LazyLock::new(|| {
+        crate::cache::TtlCache::new(std::time::Duration::from_secs(5), 10_000)
+    });
+
+/// Drops what this process remembers of a tenant's storefront (directory entry and home page
+/// data); every write that changes what visitors see calls it.
+pub fn forget_storefront(tenant: crate::tenancy::TenantId) {
+    HOMES.forget_where(|k, _| *k == tenant);
+    crate::tenancy::forget_tenant(tenant);
+}
+
+/// The storefront home's data in one transaction: the storefront's name, tagline and about text
+/// (the tenant's name when none is saved) and its items. Remembered for a few seconds per tenant
+/// (the hottest page of the product); writes through the core forget it at once.
 pub async fn storefront_home(
     db: &Database,
     tenant: &crate::tenancy::ResolvedTenant,
-) -> Result<(crate::storefront::StorefrontProfile, Vec<CatalogItem>)> {
+) -> Result<HomeData> {
+    let key = tenant.scope.tenant_id();
+    if let Some(hit) = HOMES.get(&key) {
+        return Ok(hit);
+    }
     let mut tx = db.tenant_tx(&tenant.scope).await?;
-    let row: Option<(String, Option<String>, Option<String>)> =
-        sqlx::query_as("select display_name, tagline, about from storefront_settings")
-            .fetch_optional(&mut *tx)
-            .await?;
+    let profile = crate::storefront::load_profile(&mut tx, tenant).await?;
     let items = sqlx::query_as(&format!(
         "select {COLUMNS} from catalog_items i
           where i.active and i.archived_at is null order by i.sort_order, i.created_at"
@@ -305,14 +329,7 @@ pub async fn storefront_home(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let (display_name, tagline, about) = row.unwrap_or((tenant.name.clone(), None, None));
-    Ok((
-        crate::storefront::StorefrontProfile {
-            slug: tenant.slug.clone(),
-            display_name,
-            tagline,
-            about,
-        },
-        items,
-    ))
+    let data: HomeData = std::sync::Arc::new((profile, items));
+    HOMES.insert(key, data.clone());
+    Ok(data)
 }

@@ -200,6 +200,7 @@ pub async fn change_status(
     )
     .await?;
     tx.commit().await?;
+    super::forget_storefront(who.scope.tenant_id());
     Ok(())
 }
 

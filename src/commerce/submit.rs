@@ -167,6 +167,10 @@ where
     match make(&mut tx).await {
         Ok(r) => {
             tx.commit().await?;
+            if kind == RecordKind::Donation {
+                // The campaign's amount raised changed.
+                super::forget_storefront(scope.tenant_id());
+            }
             Ok(r)
         }
         Err(Error::Database(sqlx::Error::Database(e)))

@@ -493,6 +493,8 @@ async fn insert_tenant(
             other?;
         }
     }
+    // Forget a "no such storefront" this process may remember for the address.
+    crate::tenancy::forget_slug(t.slug);
     audit::record(
         &mut *tx,
         who.meta,

@@ -55,6 +55,33 @@ pub async fn resolve_by_slug(db: &Database, slug: &str) -> Result<Option<Resolve
     Ok(row.map(TenantRow::into_resolved))
 }
 
+/// The storefront's view of the directory: [`resolve_by_slug`] remembered for a few seconds (every
+/// storefront request resolves its Host, so this is the hottest read). Unknown slugs are
+/// remembered too; [`forget_tenant`] and tenant creation drop the entries at once.
+pub async fn resolve_storefront(db: &Database, slug: &str) -> Result<Option<ResolvedTenant>> {
+    if let Some(hit) = DIRECTORY.get(&slug.to_ascii_lowercase()) {
+        return Ok(hit);
+    }
+    let found = resolve_by_slug(db, slug).await?;
+    DIRECTORY.insert(slug.to_ascii_lowercase(), found.clone());
+    Ok(found)
+}
+
+static DIRECTORY: std::sync::LazyLock<crate::cache::TtlCache<String, Option<ResolvedTenant>>> =
+    std::sync::LazyLock::new(|| {
+        crate::cache::TtlCache::new(std::time::Duration::from_secs(5), 10_000)
+    });
+
+/// Drops what this process remembers of a tenant (after its status, name or publication changed).
+pub fn forget_tenant(id: TenantId) {
+    DIRECTORY.forget_where(|_, t| t.as_ref().is_some_and(|t| t.scope.tenant_id() == id));
+}
+
+/// Drops what this process remembers of a slug (after a tenant was created with it).
+pub fn forget_slug(slug: &str) {
+    DIRECTORY.forget_where(|k, _| k == slug);
+}
+
 /// Says whether a slug can still be claimed, with the reason when it cannot.
 #[tracing::instrument(name = "Check whether a slug is available", skip(db))]
 pub async fn slug_availability(db: &Database, input: &str) -> Result<SlugAvailability> {
@@ -142,6 +169,7 @@ async fn create(
         .await?;
     }
     tx.commit().await?;
+    forget_slug(slug.as_str());
     Ok(ResolvedTenant {
         scope: TenantScope::new(TenantId(id), owner),
         slug: slug.to_string(),

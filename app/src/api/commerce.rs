@@ -25,6 +25,9 @@ pub struct AdminItem {
     pub active: bool,
     pub archived: bool,
     pub sort_order: i32,
+    /// The price (or, for campaigns, the amount raised) in minor units: exact, for sorting.
+    pub amount_minor: i64,
+    pub images: Vec<cadence::Uuid>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,13 +101,16 @@ pub async fn load_catalog_admin() -> Result<CatalogAdmin, AppError> {
         &p.meta,
     )
     .await?;
-    let tenant = cadence::tenancy::scoped_tenant(&p.db, &p.scope).await?;
-    let _ = tenant;
+    let currency = cadence::storefront::settings(&p.db, &p.scope)
+        .await?
+        .currency;
     let items = cadence::commerce::all_items(&p.db, &p.scope).await?;
-    let currency = items
-        .first()
-        .map(|i| i.currency.clone())
-        .unwrap_or_default();
+    let minor = |i: &cadence::commerce::CatalogItem| {
+        let amount = i.price.unwrap_or(i.raised);
+        cadence::money::Currency::parse(&i.currency)
+            .map(|currency| cadence::money::Money { amount, currency }.minor_units())
+            .unwrap_or_default()
+    };
     let plain =
         |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
     Ok(CatalogAdmin {
@@ -133,6 +139,8 @@ pub async fn load_catalog_admin() -> Result<CatalogAdmin, AppError> {
                     .collect::<Vec<_>>()
                     .join(", "),
                 min_input: plain(i.min_amount),
+                amount_minor: minor(i),
+                images: i.image_ids.clone(),
                 goal_input: plain(i.goal),
                 active: i.active,
                 archived: i.archived,
@@ -368,8 +376,8 @@ pub async fn load_storefront_summary(
     })
 }
 
-/// The storefront settings page's data: the settings, the public address, and whether the viewer
-/// may change them.
+/// The storefront settings page's data: the settings, the public address, the choices for the
+/// selects, and whether the viewer may change them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StorefrontSettingsView {
     pub display_name: String,
@@ -378,6 +386,13 @@ pub struct StorefrontSettingsView {
     pub contact_email: String,
     pub contact_phone: String,
     pub published: bool,
+    pub logo_id: Option<cadence::Uuid>,
+    pub brand_color: String,
+    pub header_color: String,
+    /// (network key, label, address or empty), every network.
+    pub social_links: Vec<(String, String, String)>,
+    pub currency: String,
+    pub language: String,
     pub address: String,
     pub manage_denied: Option<String>,
 }
@@ -397,6 +412,18 @@ pub async fn load_storefront_settings() -> Result<StorefrontSettingsView, AppErr
     let s = cadence::storefront::settings(&p.db, &p.scope).await?;
     let tenant = cadence::tenancy::scoped_tenant(&p.db, &p.scope).await?;
     let config = super::ssr::site_config()?;
+    let social_links = cadence::storefront::SOCIAL_NETWORKS
+        .iter()
+        .map(|(key, label, _)| {
+            let url = s
+                .social_links
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, u)| u.clone())
+                .unwrap_or_default();
+            (key.to_string(), label.to_string(), url)
+        })
+        .collect();
     Ok(StorefrontSettingsView {
         display_name: s.display_name,
         tagline: s.tagline,
@@ -404,12 +431,19 @@ pub async fn load_storefront_settings() -> Result<StorefrontSettingsView, AppErr
         contact_email: s.contact_email,
         contact_phone: s.contact_phone,
         published: s.published,
+        logo_id: s.logo_id,
+        brand_color: s.brand_color,
+        header_color: s.header_color,
+        social_links,
+        currency: s.currency,
+        language: s.language,
         address: config.storefront_host(&tenant.slug),
         manage_denied: p.denied("storefront.manage"),
     })
 }
 
 #[server]
+#[allow(clippy::too_many_arguments)]
 pub async fn save_storefront_settings(
     display_name: String,
     tagline: String,
@@ -417,8 +451,14 @@ pub async fn save_storefront_settings(
     contact_email: String,
     contact_phone: String,
     published: Option<String>,
+    #[server(default)] brand_color: String,
+    #[server(default)] header_color: String,
+    #[server(default)] currency: String,
+    #[server(default)] language: String,
+    #[server(default)] social: std::collections::BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     let p = ssr::Parts::current().await?;
+    let current = cadence::storefront::settings(&p.db, &p.scope).await?;
     let s = cadence::storefront::StorefrontSettings {
         display_name,
         tagline,
@@ -426,7 +466,31 @@ pub async fn save_storefront_settings(
         contact_email,
         contact_phone,
         published: published.is_some(),
+        logo_id: current.logo_id,
+        brand_color,
+        header_color,
+        social_links: social.into_iter().collect(),
+        currency: if currency.is_empty() {
+            current.currency
+        } else {
+            currency
+        },
+        language: if language.is_empty() {
+            current.language
+        } else {
+            language
+        },
     };
     cadence::storefront::save_settings(&p.db, &p.staff(), &s).await?;
+    Ok(())
+}
+
+/// Removes an uploaded image (the logo, or one of an item's images).
+#[server]
+pub async fn remove_media(id: cadence::Uuid) -> Result<(), AppError> {
+    let p = ssr::Parts::current().await?;
+    let store =
+        leptos::prelude::use_context::<cadence::media::MediaStore>().ok_or(AppError::Internal)?;
+    cadence::media::remove(&p.db, &store, &p.staff(), id).await?;
     Ok(())
 }

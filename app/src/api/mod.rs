@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod commerce;
+pub mod media;
 pub mod onboarding;
 pub mod storefront;
 pub mod team;

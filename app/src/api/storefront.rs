@@ -28,11 +28,14 @@ pub struct PublicItem {
     pub raised: Option<String>,
     /// Raised against goal, 0–100.
     pub progress: Option<u32>,
+    /// Its images in display order (served at `/media/{id}` on the storefront).
+    pub images: Vec<cadence::Uuid>,
 }
 
 #[cfg(feature = "ssr")]
-fn public(i: &cadence::commerce::CatalogItem) -> PublicItem {
+fn public(i: &cadence::commerce::CatalogItem, lang: &str) -> PublicItem {
     use cadence::commerce::ItemKind;
+    let money = |a| cadence::money::localize_digits(&i.money(a), lang);
     let kind = i.kind();
     let progress = i.goal.map(|g| {
         let pct = (i.raised * rust_decimal::Decimal::from(100) / g)
@@ -48,16 +51,17 @@ fn public(i: &cadence::commerce::CatalogItem) -> PublicItem {
         kind_label: kind.label().into(),
         title: i.title.clone(),
         description: i.description.clone(),
-        price: i.price.map(|p| i.money(p)),
+        price: i.price.map(money),
         suggested: i
             .suggested_amounts
             .iter()
-            .map(|a| (a.normalize().to_string(), i.money(*a)))
+            .map(|a| (a.normalize().to_string(), money(*a)))
             .collect(),
-        minimum: i.min_amount.map(|m| i.money(m)),
-        goal: i.goal.map(|g| i.money(g)),
-        raised: (kind == ItemKind::Donation).then(|| i.money(i.raised)),
+        minimum: i.min_amount.map(money),
+        goal: i.goal.map(money),
+        raised: (kind == ItemKind::Donation).then(|| money(i.raised)),
         progress,
+        images: i.image_ids.clone(),
     }
 }
 
@@ -70,10 +74,11 @@ pub struct StorefrontHome {
 
 #[cfg(feature = "ssr")]
 pub async fn home(db: &Database, tenant: &ResolvedTenant) -> Result<StorefrontHome> {
-    let (profile, items) = cadence::commerce::storefront_home(db, tenant).await?;
+    let data = cadence::commerce::storefront_home(db, tenant).await?;
+    let (profile, items) = &*data;
     Ok(StorefrontHome {
-        profile,
-        items: items.iter().map(public).collect(),
+        profile: profile.clone(),
+        items: items.iter().map(|i| public(i, &profile.language)).collect(),
     })
 }
 
@@ -93,6 +98,7 @@ pub async fn item(
     db: &Database,
     tenant: &ResolvedTenant,
     id: cadence::Uuid,
+    lang: &str,
 ) -> Result<Option<ItemPage>> {
     let item = match cadence::commerce::item(db, &tenant.scope, id).await {
         Ok(i) if i.active && !i.archived => i,
@@ -101,7 +107,7 @@ pub async fn item(
     };
     let earliest = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
     Ok(Some(ItemPage {
-        item: public(&item),
+        item: public(&item, lang),
         token: cadence::Uuid::now_v7(),
         pledge_token: cadence::Uuid::now_v7(),
         earliest_pledge: earliest,
@@ -127,7 +133,13 @@ pub struct CartView {
 
 /// The cart from its cookie value, priced from the catalog (unknown or archived lines are left out).
 #[cfg(feature = "ssr")]
-pub async fn cart(db: &Database, tenant: &ResolvedTenant, raw: &str) -> Result<CartView> {
+pub async fn cart(
+    db: &Database,
+    tenant: &ResolvedTenant,
+    raw: &str,
+    lang: &str,
+) -> Result<CartView> {
+    let loc = |s: String| cadence::money::localize_digits(&s, lang);
     use cadence::money::{Currency, Money};
     let cart = cadence::commerce::Cart::parse(raw);
     let mut lines = Vec::new();
@@ -146,9 +158,9 @@ pub async fn cart(db: &Database, tenant: &ResolvedTenant, raw: &str) -> Result<C
         lines.push(CartLine {
             item_id: item.id,
             title: item.title.clone(),
-            unit_price: item.money(price),
+            unit_price: loc(item.money(price)),
             quantity: *qty,
-            line_total: item.money(line),
+            line_total: loc(item.money(line)),
         });
     }
     Ok(CartView {
@@ -159,7 +171,7 @@ pub async fn cart(db: &Database, tenant: &ResolvedTenant, raw: &str) -> Result<C
                     amount: total,
                     currency,
                 }
-                .to_string()
+                .localized(lang)
             })
             .unwrap_or_default(),
         token: cadence::Uuid::now_v7(),
@@ -180,6 +192,7 @@ pub async fn receipt(
     tenant: &ResolvedTenant,
     kind: &str,
     reference: cadence::Uuid,
+    lang: &str,
 ) -> Result<Option<ReceiptView>> {
     let Some(kind) = cadence::commerce::RecordKind::parse(kind) else {
         return Ok(None);
@@ -192,6 +205,6 @@ pub async fn receipt(
     Ok(Some(ReceiptView {
         kind: kind.as_str().into(),
         number: r.number,
-        total: r.total,
+        total: cadence::money::localize_digits(&r.total, lang),
     }))
 }

@@ -1,9 +1,12 @@
 //! Pages, grouped by the app they belong to.
 
 pub mod account;
+pub mod catalog;
 pub mod clients;
 pub mod onboarding;
 pub mod platform;
 pub mod sales;
 pub mod storefront;
+pub mod storefront_settings;
+pub mod storefront_text;
 pub mod team;

@@ -7,9 +7,11 @@ use crate::pages::account::{
     AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
     VerifyPage,
 };
+use crate::pages::catalog::CatalogPage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
-use crate::pages::sales::{CatalogPage, SalesPage, StorefrontSettingsPage};
+use crate::pages::sales::SalesPage;
+use crate::pages::storefront_settings::StorefrontSettingsPage;
 use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -3,8 +3,11 @@
 //! data loaded beforehand (no resources, no Suspense, no script): plain HTML with plain forms, so
 //! a visitor orders with JavaScript off.
 
+use super::storefront_text::{Text, text};
 use crate::api::storefront::{CartView, ItemPage, PublicItem, ReceiptView, StorefrontHome};
 use crate::components::NotFound;
+use cadence::media::storefront_media_url;
+use cadence::storefront::{StorefrontProfile, is_rtl};
 use leptos::prelude::*;
 use leptos_router::components::{Router, Routes};
 
@@ -38,47 +41,110 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The whole HTML document of a storefront page. `error` is the reason a form post sent the
-/// visitor back with.
-pub fn render_page(store_name: &str, page: Page, error: Option<String>) -> String {
+/// The branding colours as CSS custom properties (values are checked `#rrggbb` colours).
+fn brand_style(p: &StorefrontProfile) -> String {
+    use cadence::storefront::{parse_color, text_on};
+    let mut css = String::new();
+    if let Some(c) = p.brand_color.as_deref().and_then(|c| parse_color(c).ok()) {
+        css.push_str(&format!(
+            "--c-primary:{c};--c-primary-ink:{};--c-primary-soft:{c}14;",
+            text_on(&c)
+        ));
+    }
+    if let Some(c) = p.header_color.as_deref().and_then(|c| parse_color(c).ok()) {
+        css.push_str(&format!("--c-header:{c};--c-header-ink:{};", text_on(&c)));
+    }
+    if css.is_empty() {
+        String::new()
+    } else {
+        format!("<style>:root{{{css}}}</style>")
+    }
+}
+
+/// The whole HTML document of a storefront page, in the storefront's language and branding.
+/// `error` is the reason a form post sent the visitor back with.
+pub fn render_page(profile: &StorefrontProfile, page: Page, error: Option<String>) -> String {
+    let t = text(&profile.language);
+    let store_name = profile.display_name.clone();
     let title = match &page {
-        Page::Home(h) => h.profile.display_name.clone(),
+        Page::Home(_) => store_name.clone(),
         Page::Item(i) => format!("{} — {store_name}", i.item.title),
-        Page::Cart(_) => format!("Your cart — {store_name}"),
-        Page::Thanks(_) => format!("Thank you — {store_name}"),
-        Page::NotFound => format!("Not found — {store_name}"),
+        Page::Cart(_) => format!("{} — {store_name}", t.title_cart),
+        Page::Thanks(_) => format!("{} — {store_name}", t.title_thanks),
+        Page::NotFound => format!("{} — {store_name}", t.title_not_found),
     };
-    let name = store_name.to_string();
+    let p = profile.clone();
     let body = Owner::new().with(move || {
         let main = match page {
-            Page::Home(h) => view! { <HomeView home=h /> }.into_any(),
-            Page::Item(i) => view! { <ItemView page=i error=error.clone() /> }.into_any(),
-            Page::Cart(c) => view! { <CartPage cart=c error=error.clone() /> }.into_any(),
-            Page::Thanks(r) => view! { <ThanksView receipt=r /> }.into_any(),
-            Page::NotFound => view! { <NotFoundView /> }.into_any(),
+            Page::Home(h) => view! { <HomeView home=h t=t /> }.into_any(),
+            Page::Item(i) => view! { <ItemView page=i error=error.clone() t=t /> }.into_any(),
+            Page::Cart(c) => view! { <CartPage cart=c error=error.clone() t=t /> }.into_any(),
+            Page::Thanks(r) => view! { <ThanksView receipt=r t=t /> }.into_any(),
+            Page::NotFound => view! { <NotFoundView t=t /> }.into_any(),
         };
+        let logo = p.logo_id.map(|id| view! {
+            <img class="brand__logo" src=storefront_media_url(id, true) alt="" width="36" height="36" />
+        });
         view! {
             <div class="shell shell--storefront">
                 <header class="topbar topbar--storefront">
-                    <a class="brand" href="/" data-test="storefront-name">{name}</a>
-                    <nav class="topbar__nav" aria-label="Storefront">
-                        <a href="/">"Shop"</a>
-                        <a href="/cart" data-test="cart-link">"Cart"</a>
+                    <a class="brand" href="/" data-test="storefront-name">{logo}{p.display_name.clone()}</a>
+                    <nav class="topbar__nav" aria-label=t.shop>
+                        <a href="/">{t.shop}</a>
+                        <a href="/cart" data-test="cart-link">{t.cart}</a>
                     </nav>
                 </header>
                 <main class="page">{main}</main>
-                <footer class="footer">
-                    <span>"Powered by"</span>
-                    <strong>"Cadence"</strong>
-                </footer>
+                <StoreFooter profile=p.clone() t=t />
             </div>
         }
         .to_html()
     });
+    let dir = if is_rtl(&profile.language) {
+        "rtl"
+    } else {
+        "ltr"
+    };
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"><link rel=\"stylesheet\" href=\"/pkg/cadence.css\"><title>{}</title></head><body data-site=\"storefront\">{body}</body></html>",
+        "<!DOCTYPE html><html lang=\"{}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"><link rel=\"stylesheet\" href=\"/pkg/cadence.css\">{}<title>{}</title></head><body data-site=\"storefront\">{body}</body></html>",
+        escape(&profile.language),
+        brand_style(profile),
         escape(&title)
     )
+}
+
+#[component]
+fn StoreFooter(profile: StorefrontProfile, t: &'static Text) -> impl IntoView {
+    use cadence::storefront::SOCIAL_NETWORKS;
+    let links = profile.social_links.clone();
+    let label = |key: &str| {
+        SOCIAL_NETWORKS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, l, _)| *l)
+            .unwrap_or("Link")
+    };
+    let has_contact = profile.contact_email.is_some() || profile.contact_phone.is_some();
+    view! {
+        <footer class="footer footer--storefront">
+            {(!links.is_empty()).then(|| view! {
+                <nav class="social" aria-label=t.follow data-test="social-links">
+                    {links.iter().map(|(k, url)| view! {
+                        <a href=url.clone() rel="noopener nofollow" target="_blank">{label(k)}</a>
+                    }).collect_view()}
+                </nav>
+            })}
+            {has_contact.then(|| view! {
+                <p class="footer__contact">
+                    <span class="muted">{t.contact}": "</span>
+                    {profile.contact_email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}
+                    {(profile.contact_email.is_some() && profile.contact_phone.is_some()).then_some(" · ")}
+                    {profile.contact_phone.clone().map(|p| view! { <span dir="ltr">{p}</span> })}
+                </p>
+            })}
+            <p class="footer__powered"><span>{t.powered_by}</span>" "<strong>"Cadence"</strong></p>
+        </footer>
+    }
 }
 
 fn error_view(error: Option<String>) -> impl IntoView {
@@ -88,20 +154,23 @@ fn error_view(error: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn NotFoundView() -> impl IntoView {
+fn NotFoundView(t: &'static Text) -> impl IntoView {
     view! {
         <section class="empty-state">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. "<a href="/">"Back to the shop"</a></p>
+            <h1>{t.not_found_title}</h1>
+            <p>{t.not_found_body}" "<a href="/">{t.back_to_shop}</a></p>
         </section>
     }
 }
 
 #[component]
-fn HomeView(home: StorefrontHome) -> impl IntoView {
+fn HomeView(home: StorefrontHome, t: &'static Text) -> impl IntoView {
     let p = home.profile;
     view! {
         <section class="storefront-hero">
+            {p.logo_id.map(|id| view! {
+                <img class="storefront-hero__logo" src=storefront_media_url(id, true) alt=p.display_name.clone() data-test="storefront-logo" />
+            })}
             <h1 data-test="storefront-title">{p.display_name.clone()}</h1>
             {p.tagline.clone().map(|t| view! { <p class="lead">{t}</p> })}
             {p.about.clone().map(|a| view! { <p class="storefront-hero__about">{a}</p> })}
@@ -109,14 +178,14 @@ fn HomeView(home: StorefrontHome) -> impl IntoView {
         {if home.items.is_empty() {
             view! {
                 <section class="empty-state empty-state--soft">
-                    <h2>"The catalog is being prepared"</h2>
-                    <p>"Products, services and donation campaigns will appear here as soon as they are published."</p>
+                    <h2>{t.catalog_empty_title}</h2>
+                    <p>{t.catalog_empty_body}</p>
                 </section>
             }.into_any()
         } else {
             view! {
                 <section class="catalog" data-test="catalog">
-                    {home.items.into_iter().map(|i| view! { <ItemCard item=i /> }).collect_view()}
+                    {home.items.into_iter().map(|i| view! { <ItemCard item=i t=t /> }).collect_view()}
                 </section>
             }.into_any()
         }}
@@ -124,24 +193,34 @@ fn HomeView(home: StorefrontHome) -> impl IntoView {
 }
 
 #[component]
-fn ItemCard(item: PublicItem) -> impl IntoView {
+fn ItemCard(item: PublicItem, t: &'static Text) -> impl IntoView {
     let href = format!("/items/{}", item.id);
     view! {
         <article class="item-card" data-test="item">
-            <span class="badge">{item.kind_label.clone()}</span>
+            {item.images.first().map(|id| view! {
+                <a class="item-card__media" href=href.clone() tabindex="-1">
+                    <img src=storefront_media_url(*id, true) alt="" loading="lazy" />
+                </a>
+            })}
+            <span class="badge">{t.kind(&item.kind)}</span>
             <h2><a href=href.clone()>{item.title.clone()}</a></h2>
             <p class="muted item-card__text">{item.description.chars().take(140).collect::<String>()}</p>
             {item.price.clone().map(|p| view! { <p class="item-card__price" data-test="price">{p}</p> })}
-            {item.raised.clone().map(|r| view! { <Progress raised=r goal=item.goal.clone() pct=item.progress /> })}
+            {item.raised.clone().map(|r| view! { <Progress raised=r goal=item.goal.clone() pct=item.progress t=t /> })}
             <a class="button button--small" href=href>
-                {if item.kind == "donation" { "Donate or pledge" } else { "View" }}
+                {if item.kind == "donation" { t.donate_or_pledge } else { t.view }}
             </a>
         </article>
     }
 }
 
 #[component]
-fn Progress(raised: String, goal: Option<String>, pct: Option<u32>) -> impl IntoView {
+fn Progress(
+    raised: String,
+    goal: Option<String>,
+    pct: Option<u32>,
+    t: &'static Text,
+) -> impl IntoView {
     view! {
         <div class="progress-block">
             {pct.map(|p| view! {
@@ -151,46 +230,69 @@ fn Progress(raised: String, goal: Option<String>, pct: Option<u32>) -> impl Into
             })}
             <p class="muted">
                 <strong>{raised}</strong>
-                {goal.map(|g| format!(" raised of {g}")).unwrap_or_else(|| " raised".into())}
+                {goal.map(|g| format!(" {} {g}", t.raised_of)).unwrap_or_else(|| format!(" {}", t.raised))}
             </p>
         </div>
     }
 }
 
 #[component]
-fn ItemView(page: ItemPage, error: Option<String>) -> impl IntoView {
+fn Gallery(images: Vec<cadence::Uuid>, title: String, t: &'static Text) -> impl IntoView {
+    let first = images.first().copied();
+    let rest: Vec<_> = images.iter().skip(1).copied().collect();
+    first.map(|id| view! {
+        <div class="gallery" data-test="gallery">
+            <a href=storefront_media_url(id, false)>
+                <img class="gallery__main" src=storefront_media_url(id, true) alt=title.clone() />
+            </a>
+            {(!rest.is_empty()).then(|| view! {
+                <ul class="gallery__thumbs" aria-label=t.images>
+                    {rest.iter().map(|id| view! {
+                        <li><a href=storefront_media_url(*id, false)><img src=storefront_media_url(*id, true) alt="" loading="lazy" /></a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
+    })
+}
+
+#[component]
+fn ItemView(page: ItemPage, error: Option<String>, t: &'static Text) -> impl IntoView {
     let item = page.item.clone();
     view! {
-        <p class="crumbs"><a href="/">"← All items"</a></p>
+        <p class="crumbs"><a href="/">{t.all_items}</a></p>
         <article class="panel item-page">
-            <span class="badge">{item.kind_label.clone()}</span>
-            <h1 data-test="item-title">{item.title.clone()}</h1>
-            // Text, never markup: whatever staff typed is shown as written.
-            <p class="item-page__text">{item.description.clone()}</p>
-            {item.raised.clone().map(|r| view! { <Progress raised=r goal=item.goal.clone() pct=item.progress /> })}
-            {error_view(error)}
-            {if item.kind == "donation" {
-                view! { <GiveForms page=page.clone() /> }.into_any()
-            } else {
-                view! {
-                    <p class="item-page__price" data-test="price">{item.price.clone()}</p>
-                    <form method="post" action="/cart/add" class="form form--row">
-                        <input type="hidden" name="item_id" value=item.id.to_string() />
-                        <div>
-                            <label for="quantity">"Quantity"</label>
-                            <input id="quantity" name="quantity" type="number" min="1" max="1000" value="1" required />
-                        </div>
-                        <button class="button" type="submit">"Add to cart"</button>
-                    </form>
-                }.into_any()
-            }}
+            <Gallery images=item.images.clone() title=item.title.clone() t=t />
+            <div class="item-page__body">
+                <span class="badge">{t.kind(&item.kind)}</span>
+                <h1 data-test="item-title">{item.title.clone()}</h1>
+                // Text, never markup: whatever staff typed is shown as written.
+                <p class="item-page__text">{item.description.clone()}</p>
+                {item.raised.clone().map(|r| view! { <Progress raised=r goal=item.goal.clone() pct=item.progress t=t /> })}
+                {error_view(error)}
+                {if item.kind == "donation" {
+                    view! { <GiveForms page=page.clone() t=t /> }.into_any()
+                } else {
+                    view! {
+                        <p class="item-page__price" data-test="price">{item.price.clone()}</p>
+                        <form method="post" action="/cart/add" class="form form--row">
+                            <input type="hidden" name="item_id" value=item.id.to_string() />
+                            <div>
+                                <label for="quantity">{t.quantity}</label>
+                                <input id="quantity" name="quantity" type="number" min="1" max="1000" value="1" required />
+                            </div>
+                            <button class="button" type="submit">{t.add_to_cart}</button>
+                        </form>
+                    }.into_any()
+                }}
+            </div>
         </article>
     }
 }
 
 /// The donation and pledge forms of a campaign.
 #[component]
-fn GiveForms(page: ItemPage) -> impl IntoView {
+fn GiveForms(page: ItemPage, t: &'static Text) -> impl IntoView {
     let item = page.item;
     let id = item.id.to_string();
     let token = page.token.to_string();
@@ -198,11 +300,11 @@ fn GiveForms(page: ItemPage) -> impl IntoView {
     view! {
         <div class="give">
             <form method="post" action="/donate" class="form give__form" data-test="donate-form">
-                <h2>"Donate now"</h2>
+                <h2>{t.donate_now}</h2>
                 <input type="hidden" name="campaign_id" value=id.clone() />
                 <input type="hidden" name="token" value=token />
                 {(!item.suggested.is_empty()).then(|| view! {
-                    <div class="amount-choices" role="group" aria-label="Suggested amounts">
+                    <div class="amount-choices" role="group" aria-label=t.suggested_amounts>
                         {item.suggested.iter().map(|(v, label)| view! {
                             <label class="amount-choice">
                                 <input type="radio" name="suggested" value=v.clone() />
@@ -211,50 +313,50 @@ fn GiveForms(page: ItemPage) -> impl IntoView {
                         }).collect_view()}
                     </div>
                 })}
-                <label for="donate-amount">"Amount"</label>
-                <input id="donate-amount" name="amount" type="text" inputmode="decimal" placeholder="Another amount" />
-                {item.minimum.clone().map(|m| view! { <p class="hint">{format!("The smallest donation is {m}.")}</p> })}
-                <label for="donate-name">"Your name"</label>
+                <label for="donate-amount">{t.amount}</label>
+                <input id="donate-amount" name="amount" type="text" inputmode="decimal" placeholder=t.another_amount />
+                {item.minimum.clone().map(|m| view! { <p class="hint">{format!("{} {m}.", t.smallest_donation)}</p> })}
+                <label for="donate-name">{t.your_name}</label>
                 <input id="donate-name" name="name" type="text" required maxlength="120" autocomplete="name" />
-                <label for="donate-email">"Email"</label>
+                <label for="donate-email">{t.email}</label>
                 <input id="donate-email" name="email" type="email" required autocomplete="email" />
-                <button class="button" type="submit">"Donate"</button>
+                <button class="button" type="submit">{t.donate}</button>
             </form>
             <form method="post" action="/pledge" class="form give__form" data-test="pledge-form">
-                <h2>"Pledge for later"</h2>
+                <h2>{t.pledge_for_later}</h2>
                 <input type="hidden" name="campaign_id" value=id />
                 <input type="hidden" name="token" value=pledge_token />
-                <label for="pledge-amount">"Amount"</label>
+                <label for="pledge-amount">{t.amount}</label>
                 <input id="pledge-amount" name="amount" type="text" inputmode="decimal" required />
-                <label for="pledge-date">"I will give by"</label>
+                <label for="pledge-date">{t.give_by}</label>
                 <input id="pledge-date" name="target_date" type="date" min=page.earliest_pledge required />
-                <label for="pledge-name">"Your name"</label>
+                <label for="pledge-name">{t.your_name}</label>
                 <input id="pledge-name" name="name" type="text" required maxlength="120" autocomplete="name" />
-                <label for="pledge-email">"Email"</label>
+                <label for="pledge-email">{t.email}</label>
                 <input id="pledge-email" name="email" type="email" required autocomplete="email" />
-                <button class="button button--secondary" type="submit">"Pledge"</button>
+                <button class="button button--secondary" type="submit">{t.pledge}</button>
             </form>
         </div>
     }
 }
 
 #[component]
-fn CartPage(cart: CartView, error: Option<String>) -> impl IntoView {
+fn CartPage(cart: CartView, error: Option<String>, t: &'static Text) -> impl IntoView {
     view! {
         <section class="panel">
-            <h1>"Your cart"</h1>
+            <h1>{t.your_cart}</h1>
             {error_view(error)}
             {if cart.lines.is_empty() {
                 view! {
                     <div class="empty-state empty-state--soft" data-test="cart-empty">
-                        <h2>"Your cart is empty"</h2>
-                        <p><a href="/">"Browse the catalog"</a></p>
+                        <h2>{t.cart_empty}</h2>
+                        <p><a href="/">{t.browse}</a></p>
                     </div>
                 }.into_any()
             } else {
                 view! {
                     <table class="table" data-test="cart">
-                        <thead><tr><th>"Item"</th><th>"Price"</th><th>"Quantity"</th><th class="num">"Total"</th></tr></thead>
+                        <thead><tr><th>{t.item}</th><th>{t.price}</th><th>{t.quantity}</th><th class="num">{t.total}</th></tr></thead>
                         <tbody>
                             {cart.lines.iter().map(|l| view! {
                                 <tr data-test="cart-line">
@@ -265,28 +367,28 @@ fn CartPage(cart: CartView, error: Option<String>) -> impl IntoView {
                                             <input type="hidden" name="item_id" value=l.item_id.to_string() />
                                             <input type="hidden" name="mode" value="set" />
                                             <input name="quantity" type="number" min="0" max="1000" value=l.quantity
-                                                aria-label=format!("Quantity of {}", l.title) class="qty" />
-                                            <button class="button button--small button--secondary" type="submit">"Update"</button>
+                                                aria-label=format!("{} {}", t.quantity_of, l.title) class="qty" />
+                                            <button class="button button--small button--secondary" type="submit">{t.update}</button>
                                         </form>
                                     </td>
                                     <td class="num">{l.line_total.clone()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                        <tfoot><tr><th colspan="3">"Total"</th><th class="num" data-test="cart-total">{cart.total.clone()}</th></tr></tfoot>
+                        <tfoot><tr><th colspan="3">{t.total}</th><th class="num" data-test="cart-total">{cart.total.clone()}</th></tr></tfoot>
                     </table>
                     <form method="post" action="/checkout" class="form checkout" data-test="checkout">
-                        <h2>"Checkout"</h2>
+                        <h2>{t.checkout}</h2>
                         <input type="hidden" name="token" value=cart.token.to_string() />
-                        <label for="name">"Name"</label>
+                        <label for="name">{t.name}</label>
                         <input id="name" name="name" type="text" required maxlength="120" autocomplete="name" />
-                        <label for="email">"Email"</label>
+                        <label for="email">{t.email}</label>
                         <input id="email" name="email" type="email" required autocomplete="email" />
-                        <label for="phone">"Phone " <span class="muted">"(optional)"</span></label>
+                        <label for="phone">{t.phone}" " <span class="muted">{t.optional}</span></label>
                         <input id="phone" name="phone" type="text" maxlength="40" autocomplete="tel" />
-                        <label for="note">"Note " <span class="muted">"(optional)"</span></label>
+                        <label for="note">{t.note}" " <span class="muted">{t.optional}</span></label>
                         <textarea id="note" name="note" maxlength="2000" rows="3"></textarea>
-                        <button class="button" type="submit">"Place order"</button>
+                        <button class="button" type="submit">{t.place_order}</button>
                     </form>
                 }.into_any()
             }}
@@ -295,21 +397,21 @@ fn CartPage(cart: CartView, error: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn ThanksView(receipt: ReceiptView) -> impl IntoView {
+fn ThanksView(receipt: ReceiptView, t: &'static Text) -> impl IntoView {
     let r = receipt;
     view! {
         <section class="panel panel--narrow receipt" data-test="receipt">
-            <h1>"Thank you!"</h1>
+            <h1>{t.thank_you}</h1>
             <p>{match r.kind.as_str() {
-                "order" => "Your order is in. We will be in touch about delivery.",
-                "donation" => "Your donation is recorded. Thank you for your support.",
-                _ => "Your pledge is recorded. We will remind you before the date.",
+                "order" => t.thanks_order,
+                "donation" => t.thanks_donation,
+                _ => t.thanks_pledge,
             }}</p>
             <dl class="facts">
-                <div><dt>"Reference"</dt><dd data-test="receipt-number">{r.number}</dd></div>
-                <div><dt>"Amount"</dt><dd data-test="receipt-total">{r.total}</dd></div>
+                <div><dt>{t.reference}</dt><dd data-test="receipt-number">{r.number}</dd></div>
+                <div><dt>{t.amount}</dt><dd data-test="receipt-total">{r.total}</dd></div>
             </dl>
-            <a class="button button--secondary" href="/">"Back to the shop"</a>
+            <a class="button button--secondary" href="/">{t.back_to_shop}</a>
         </section>
     }
 }

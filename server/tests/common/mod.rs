@@ -73,11 +73,18 @@ pub fn test_db() -> &'static TestDb {
 /// The application under test, with its own pool on this binary's database.
 pub struct TestApp {
     pub db: Database,
+    pub media: cadence::media::MediaStore,
     router: axum::Router,
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        let dir = std::env::temp_dir().join(format!("cadence-test-media-{}", uuid::Uuid::now_v7()));
+        Self::spawn_with_media(cadence::media::MediaStore::local(&dir).unwrap()).await
+    }
+
+    /// The app with its images in `media` (a local directory or a fake S3).
+    pub async fn spawn_with_media(media: cadence::media::MediaStore) -> TestApp {
         let t = test_db();
         let db = Database::connect(&t.app_url, 5)
             .await
@@ -95,9 +102,11 @@ impl TestApp {
             },
             secure_cookies: false,
             catalog: std::sync::Arc::new(cadence::access::load_catalog(&db).await.unwrap()),
+            media: media.clone(),
         };
         TestApp {
             db,
+            media,
             router: build_router(state),
         }
     }

@@ -421,6 +421,39 @@ async fn conversions_link_to_first_and_last_touch_and_count_by_channel() {
         ),
         ("facebook", "order", 1)
     );
+
+    // The detail page's data: lines, both touches, and the history of status moves.
+    let who = shop.staff(&meta);
+    commerce::change_status(db, &who, RecordKind::Order, r.id, "confirmed", None)
+        .await
+        .unwrap();
+    let d = commerce::record_detail(db, &who, RecordKind::Order, r.id)
+        .await
+        .unwrap();
+    assert_eq!(d.number, "ORD-00001");
+    assert_eq!(d.status, "confirmed");
+    assert_eq!(d.lines.len(), 1);
+    assert_eq!(d.money(d.amount), "20.00 USD");
+    assert_eq!(
+        d.first_touch.as_ref().unwrap().utm_source.as_deref(),
+        Some("google")
+    );
+    assert_eq!(
+        d.first_touch.as_ref().unwrap().gclid.as_deref(),
+        Some("abc")
+    );
+    assert_eq!(
+        d.last_touch.as_ref().unwrap().utm_source.as_deref(),
+        Some("facebook")
+    );
+    assert_eq!(d.history.len(), 1);
+    assert_eq!(d.history[0].change, "pending → confirmed");
+    // Another tenant's staff cannot open it, even with its id.
+    let other = Shop::new("USD").await;
+    let err = commerce::record_detail(&other.app.db, &other.staff(&meta), RecordKind::Order, r.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, cadence::Error::NotFound), "{err:?}");
 }
 
 #[tokio::test]

@@ -20,6 +20,9 @@ struct World {
     a: Member,
     b: Member,
     b_invitation: cadence::Uuid,
+    /// An order on B's storefront, and an image of B's catalog.
+    b_order: cadence::Uuid,
+    b_image: cadence::Uuid,
 }
 
 /// A's member's context for core calls.
@@ -315,6 +318,78 @@ fn probes() -> Vec<(&'static str, Probe)> {
                 })
             },
         ),
+        (
+            "B's records, images and settings are not reachable from A",
+            |w| {
+                Box::pin(async move {
+                    let (order, image) = (w.b_order, w.b_image);
+                    // A's session asks for B's order detail and B's image by id.
+                    let id = order.to_string();
+                    let r = w
+                        .app
+                        .call(
+                            path::<app::api::record::LoadRecord>(),
+                            &[("kind", "order"), ("id", &id)],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+                    assert!(!r.body.contains("Bravo buyer"));
+                    for host_path in [
+                        (BASE_DOMAIN.to_string(), format!("/app/media/{}", image)),
+                        (
+                            storefront_host(&w.a.tenant.slug),
+                            format!("/media/{}", image),
+                        ),
+                    ] {
+                        let res = w
+                            .app
+                            .send(
+                                axum::http::Request::get(&host_path.1)
+                                    .header("host", &host_path.0)
+                                    .header("cookie", &w.a.cookie)
+                                    .body(axum::body::Body::empty())
+                                    .unwrap(),
+                            )
+                            .await;
+                        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{host_path:?}");
+                    }
+                    // Removing B's image from A's session is not found, and it stays.
+                    let image_id = image.to_string();
+                    let r = w
+                        .app
+                        .call(
+                            path::<app::api::commerce::RemoveMedia>(),
+                            &[("id", &image_id)],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+                    assert!(
+                        cadence::media::read(
+                            &w.app.db,
+                            &w.app.media,
+                            &w.b.tenant.scope,
+                            image,
+                            true
+                        )
+                        .await
+                        .is_ok()
+                    );
+                    // A's settings page shows A's storefront only.
+                    let r = w
+                        .app
+                        .call(
+                            path::<app::api::commerce::LoadStorefrontSettings>(),
+                            &[],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                    assert!(!r.body.contains(&w.b.tenant.slug));
+                })
+            },
+        ),
         ("B's private pages are not served to A", |w| {
             Box::pin(async move {
                 let res = w
@@ -375,12 +450,15 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
         .await
         .unwrap()
     };
+    let (b_order, b_image) = b_sales(&app, &b).await;
     let before = snapshot_of_b(&app, &b).await;
     let world = Arc::new(World {
         app,
         a,
         b,
         b_invitation,
+        b_order,
+        b_image,
     });
     for (name, probe) in probes() {
         println!("probe: {name}");
@@ -393,6 +471,65 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
     );
 }
 
+/// B sells: an item with an image, and an order for it.
+async fn b_sales(app: &TestApp, b: &Member) -> (cadence::Uuid, cadence::Uuid) {
+    let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
+    let bp = cadence::access::principal(&app.db, b.user_id)
+        .await
+        .unwrap();
+    let bscope = cadence::access::enter_tenant(&catalog, &bp, b.tenant.scope.tenant_id()).unwrap();
+    let meta = Default::default();
+    let bstaff = cadence::commerce::Staff {
+        catalog: &catalog,
+        principal: &bp,
+        scope: &bscope,
+        meta: &meta,
+    };
+    let item = cadence::commerce::save_item(
+        &app.db,
+        &bstaff,
+        None,
+        &cadence::commerce::ItemInput {
+            kind: "product".into(),
+            title: "Bravo lamp".into(),
+            price: "5.00".into(),
+            active: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let order = cadence::commerce::place_order(
+        &app.db,
+        &b.tenant.scope,
+        &[(item, 1)],
+        &cadence::commerce::Contact {
+            name: "Bravo buyer".into(),
+            email: "buyer@bravo.example".into(),
+            ..Default::default()
+        },
+        cadence::Uuid::now_v7(),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let image = cadence::media::upload(
+        &app.db,
+        &app.media,
+        &bstaff,
+        cadence::media::Purpose::Item(item),
+        "b.png",
+        png.into_inner(),
+    )
+    .await
+    .unwrap();
+    (order.id, image.id)
+}
+
 /// Everything of B's that a probe might try to change.
 async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
     let mut c = app.owner_conn().await;
@@ -402,18 +539,20 @@ async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
         .execute(&mut *tx)
         .await
         .unwrap();
-    let (t, s, r, i, o): (String, String, String, String, String) = sqlx::query_as(
+    let (t, s, r, i, o, m): (String, String, String, String, String, String) = sqlx::query_as(
         "select (select row_to_json(t)::text from tenants t where t.id = app_current_tenant()),
                 (select coalesce(json_agg(s)::text, '') from storefront_settings s),
                 (select coalesce(json_agg(r order by r.id)::text, '') from role_bindings r where r.tenant_id = app_current_tenant()),
                 (select coalesce(json_agg(i order by i.id)::text, '') from invitations i),
                 (select (select count(*) from orders) || '/' || (select count(*) from donations) || '/'
-                        || (select count(*) from pledges) || '/' || (select count(*) from visits))",
+                        || (select count(*) from pledges) || '/' || (select count(*) from visits)
+                        || (select coalesce(string_agg(id || status, ',' order by id), '') from orders)),
+                (select coalesce(json_agg(m order by m.id)::text, '') from media m)",
     )
     .fetch_one(&mut *tx)
     .await
     .unwrap();
-    format!("{t}|{s}|{r}|{i}|{o}")
+    format!("{t}|{s}|{r}|{i}|{o}|{m}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -8,6 +8,8 @@ pub use model::*;
 #[cfg(feature = "ssr")]
 mod catalog;
 #[cfg(feature = "ssr")]
+mod detail;
+#[cfg(feature = "ssr")]
 mod records;
 #[cfg(feature = "ssr")]
 mod submit;
@@ -15,6 +17,8 @@ mod submit;
 mod visits;
 #[cfg(feature = "ssr")]
 pub use catalog::*;
+#[cfg(feature = "ssr")]
+pub use detail::*;
 #[cfg(feature = "ssr")]
 pub use records::*;
 #[cfg(feature = "ssr")]

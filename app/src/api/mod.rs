@@ -4,6 +4,7 @@ pub mod auth;
 pub mod commerce;
 pub mod media;
 pub mod onboarding;
+pub mod record;
 pub mod storefront;
 pub mod team;
 pub mod tenant;

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod clients;
 pub mod onboarding;
 pub mod platform;
+pub mod record;
 pub mod sales;
 pub mod storefront;
 pub mod storefront_settings;

@@ -10,13 +10,14 @@ use crate::pages::account::{
 use crate::pages::catalog::CatalogPage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
+use crate::pages::record::RecordPage;
 use crate::pages::sales::SalesPage;
 use crate::pages::storefront_settings::StorefrontSettingsPage;
 use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The root of the platform app.
 #[component]
@@ -56,6 +57,7 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=(StaticSegment("app"), StaticSegment("clients")) view=ClientsPage />
                         <Route path=(StaticSegment("app"), StaticSegment("sales")) view=SalesPage />
                         <Route path=(StaticSegment("app"), StaticSegment("catalog")) view=CatalogPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("sales"), ParamSegment("kind"), ParamSegment("id")) view=RecordPage />
                         <Route path=(StaticSegment("app"), StaticSegment("storefront")) view=StorefrontSettingsPage />
                         <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />

@@ -140,30 +140,11 @@ pub fn SalesPage() -> impl IntoView {
                                     let kind = kind.clone();
                                     let id = r.id.to_string();
                                     let next = if can_write { r.next.clone() } else { Vec::new() };
-                                    let actions = next.into_iter().map(|to| {
-                                        let (k, i) = (kind.clone(), id.clone());
-                                        let partial = to == "partially_fulfilled";
-                                        let label = match to.as_str() {
-                                            "confirmed" => "Confirm",
-                                            "fulfilled" => "Mark fulfilled",
-                                            "cancelled" => "Cancel",
-                                            "received" => "Mark received",
-                                            "refunded" => "Refund",
-                                            _ => "Record part",
-                                        };
-                                        view! {
-                                            <ActionForm action=change attr:class="inline-form">
-                                                <input type="hidden" name="kind" value=k />
-                                                <input type="hidden" name="id" value=i />
-                                                <input type="hidden" name="to" value=to />
-                                                {partial.then(|| view! { <input name="fulfilled" class="qty" placeholder="amount" aria-label="Amount fulfilled" /> })}
-                                                <button class="button button--small button--secondary" type="submit">{label}</button>
-                                            </ActionForm>
-                                        }
-                                    }).collect_view();
+                                    let href = format!("/app/sales/{kind}/{id}");
+                                    let actions = view! { <StatusActions kind=kind id=id.clone() next=next change=change /> };
                                     view! {
                                         <tr data-test="record">
-                                            <td class="mono" data-test="record-number">{r.number.clone()}</td>
+                                            <td class="mono" data-test="record-number"><a href=href data-test="record-link">{r.number.clone()}</a></td>
                                             <td>{r.date.clone()}</td>
                                             <td>{r.name.clone()}<br /><span class="muted">{r.email.clone()}</span></td>
                                             <td>{r.detail.clone()}</td>
@@ -184,6 +165,40 @@ pub fn SalesPage() -> impl IntoView {
             </Suspense>
         </section>
     }
+}
+
+/// The workflow buttons for a record: one form per status it may move to (with the amount for a
+/// partly fulfilled pledge).
+#[component]
+pub(crate) fn StatusActions(
+    kind: String,
+    id: String,
+    next: Vec<String>,
+    change: ServerAction<ChangeRecordStatus>,
+) -> impl IntoView {
+    next.into_iter()
+        .map(|to| {
+            let (kind, id) = (kind.clone(), id.clone());
+            let partial = to == "partially_fulfilled";
+            let label = match to.as_str() {
+                "confirmed" => "Confirm",
+                "fulfilled" => "Mark fulfilled",
+                "cancelled" => "Cancel",
+                "received" => "Mark received",
+                "refunded" => "Refund",
+                _ => "Record part",
+            };
+            view! {
+                <ActionForm action=change attr:class="inline-form">
+                    <input type="hidden" name="kind" value=kind />
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="to" value=to />
+                    {partial.then(|| view! { <input name="fulfilled" class="qty" placeholder="amount" aria-label="Amount fulfilled" /> })}
+                    <button class="button button--small button--secondary" type="submit">{label}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view()
 }
 
 /// Saves text as a file in the browser.

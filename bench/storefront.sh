@@ -45,7 +45,8 @@ cookies="$(curl -s -D - -o /dev/null -H "Host: $host" "$url" | awk -F': ' 'tolow
 html="$(curl -s -H "Host: $host" -H "Cookie: $cookies" "$url")"
 items="$(grep -o 'data-test="item"' <<<"$html" | wc -l)"
 echo "== storefront home: $items items, $(wc -c <<<"$html") bytes HTML, $(gzip -9 <<<"$html" | wc -c) bytes gzipped"
-echo "   scripts referenced: $(grep -c '<script src\|\.wasm' <<<"$html" || true) (visitors download no JS or wasm)"
+js="$(curl -s -H "Host: $host" "http://127.0.0.1:$port/storefront.js")"
+echo "   scripts: $(grep -o '<script src="[^"]*"' <<<"$html" | tr '\n' ' ') — $(wc -c <<<"$js") bytes, $(gzip -9 <<<"$js" | wc -c) gzipped; wasm: $(grep -c '\.wasm' <<<"$html" || true) references"
 
 echo "== wrk -t1 -c64 -d20s (returning visitor)"
 wrk -t1 -c64 -d20s --latency -H "Host: $host" -H "Cookie: $cookies" "$url"

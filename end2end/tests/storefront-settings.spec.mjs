@@ -1,9 +1,14 @@
-// Storefront settings: staff unpublish a storefront (visitors see "unavailable", no data) and
-// publish it again.
+// Storefront settings and catalog on the "kitchen" demo tenant (this spec owns it): unpublish and
+// republish, add and edit an item in the interactive table, upload images, brand the storefront
+// (logo, colours, social links) and switch it to Arabic (right to left), then back.
 import { test, expect } from '@playwright/test';
 import { storefrontUrl, hydrated, logIn } from './helpers.mjs';
 
+// A 64×64 green PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAIAAAAlC+aJAAAAeUlEQVR4nO3PwQkAIBDAsPs7mhs5vUP4CEKhA6Szzv664YIGtKABLWhACxrQgga0oAEtaEALGtCCBrSgAS1oQAsa0IIGtKABLWhACxrQgga0oAEtaEALGtCCBrSgAS1oQAsa0IIGtKABLWhACxrQgga0oAEtaEALHruRcgDE32X38wAAAABJRU5ErkJggg==', 'base64');
+
 test('staff unpublish and republish a storefront', async ({ page, browser }) => {
+  test.setTimeout(90_000);
   await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
   await expect(page.locator('[data-test="welcome"]')).toBeVisible();
   await hydrated(page);
@@ -41,8 +46,22 @@ test('staff unpublish and republish a storefront', async ({ page, browser }) => 
   await page.getByLabel('Title').fill(title);
   await page.getByLabel(/^Price/).fill('12.5');
   await page.getByRole('button', { name: 'Add item' }).click();
+  await expect(page.locator('[data-test="item-saved"]')).toBeVisible();
+  // The table searches, filters and sorts in the browser.
+  await page.locator('[data-test="catalog-search"]').fill(title);
   const row = page.locator('[data-test="catalog-item"]', { hasText: title });
+  await expect(page.locator('[data-test="catalog-item"]')).toHaveCount(1);
   await expect(row).toContainText('12.50 USD');
+  await page.locator('[data-test="catalog-search"]').fill('no such item anywhere');
+  await expect(page.locator('[data-test="no-match"]')).toBeVisible();
+  await page.locator('[data-test="catalog-search"]').fill('');
+  await page.locator('[data-test="catalog-kind"]').selectOption('product');
+  await page.locator('[data-test="sort-Price"]').click();
+  await page.locator('[data-test="sort-Price"]').click();
+  const prices = await page.locator('[data-test="catalog-item"] td.num:nth-of-type(4)').allTextContents();
+  const minor = prices.map((p) => Number(p.replace(/[^0-9]/g, '')));
+  expect(minor).toEqual([...minor].sort((a, b) => b - a));
+  await page.locator('[data-test="catalog-search"]').fill(title);
   await row.locator('[data-test="edit-item"]').click();
   await expect(page.getByRole('heading', { name: 'Edit item' })).toBeVisible();
   await hydrated(page);
@@ -55,4 +74,58 @@ test('staff unpublish and republish a storefront', async ({ page, browser }) => 
   await expect(row).toContainText('13.75 USD');
   await visitor.goto(storefrontUrl('kitchen'));
   await expect(visitor.locator('[data-test="item"]', { hasText: title })).toContainText('13.75 USD');
+
+  // Images: a file that is not an image is refused; a PNG becomes the item's cover.
+  await page.goto('/app/catalog');
+  await hydrated(page);
+  await page.locator('[data-test="catalog-search"]').fill(title);
+  await row.locator('[data-test="edit-item"]').click();
+  await expect(page.locator('[data-test="item-images"]')).toBeVisible();
+  await page.getByLabel('Add an image').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
+  await page.locator('[data-test="image-upload"]').getByRole('button', { name: 'Upload' }).click();
+  await expect(page.locator('[data-test="upload-error"]')).toContainText('not an image we accept');
+  await page.getByLabel('Add an image').setInputFiles({ name: 'patty.png', mimeType: 'image/png', buffer: PNG });
+  await page.locator('[data-test="image-upload"]').getByRole('button', { name: 'Upload' }).click();
+  await expect(page.locator('[data-test="upload-ok"]')).toBeVisible();
+  await expect(page.locator('[data-test="item-image"] img')).toHaveCount(1);
+  await visitor.goto(storefrontUrl('kitchen'));
+  const card = visitor.locator('[data-test="item"]', { hasText: title });
+  await expect(card.locator('img')).toHaveJSProperty('naturalWidth', 64);
+
+  // Branding: logo, a colour too light is refused, then colours, a social link and Arabic.
+  await page.goto('/app/storefront');
+  await hydrated(page);
+  await page.getByLabel(/Upload a logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+  await page.locator('[data-test="logo-upload"]').getByRole('button', { name: 'Upload' }).click();
+  await expect(page.locator('[data-test="upload-ok"]')).toBeVisible();
+  await expect(page.locator('[data-test="logo-preview"]')).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel(/Brand colour/).fill('#ffee88');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('[data-test="form-error"]')).toContainText('too light');
+  await page.getByLabel(/Brand colour/).fill('#0b7a4b');
+  await page.getByLabel('Top bar colour').fill('#0b1f3a');
+  await page.getByLabel('Instagram').fill('https://www.instagram.com/kingstonkitchen');
+  await page.locator('[data-test="language"]').selectOption('ar');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('[data-test="settings-saved"]')).toBeVisible();
+
+  await visitor.goto(storefrontUrl('kitchen'));
+  await expect(visitor.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(visitor.locator('html')).toHaveAttribute('lang', 'ar');
+  await expect(visitor.locator('[data-test="storefront-logo"]')).toHaveJSProperty('naturalWidth', 64);
+  await expect(visitor.locator('[data-test="cart-link"]')).toHaveText('السلة');
+  await expect(visitor.locator('[data-test="social-links"] a')).toHaveAttribute('href', 'https://www.instagram.com/kingstonkitchen');
+  await expect(visitor.locator('[data-test="item"]', { hasText: title })).toContainText('١٣٫٧٥ USD');
+  if (process.env.CADENCE_SCREENSHOTS) {
+    await visitor.screenshot({ path: `${process.env.CADENCE_SCREENSHOTS}/storefront-arabic.png`, fullPage: true });
+    await page.screenshot({ path: `${process.env.CADENCE_SCREENSHOTS}/storefront-settings.png`, fullPage: true });
+  }
+
+  // Back to English (the other kitchen checks read English labels).
+  await page.locator('[data-test="language"]').selectOption('en');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('[data-test="settings-saved"]')).toBeVisible();
+  await visitor.goto(storefrontUrl('kitchen'));
+  await expect(visitor.locator('html')).toHaveAttribute('dir', 'ltr');
 });

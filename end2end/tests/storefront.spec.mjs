@@ -105,6 +105,19 @@ test('a visitor from a campaign orders, donates and pledges without JavaScript; 
   await expect(row.locator('[data-test="record-status"]')).toHaveText('fulfilled');
   await expect(row.getByRole('button')).toHaveCount(0);
 
+  // The order's detail page: its lines, where it came from, and its history.
+  await row.locator('[data-test="record-link"]').click();
+  await expect(staff).toHaveURL(/\/app\/sales\/order\//);
+  const detail = staff.locator('[data-test="record-detail"]');
+  await expect(detail.getByRole('heading', { level: 1 })).toHaveText(order);
+  await expect(staff.locator('[data-test="record-lines"]')).toContainText('Blue Mountain Peaberry, 250 g');
+  await expect(staff.locator('[data-test="record-amount"]')).toHaveText('94.00 USD');
+  await expect(staff.locator('[data-test="attribution"]')).toContainText('facebook');
+  await expect(staff.locator('[data-test="history"]')).toContainText('pending → confirmed');
+  await expect(staff.locator('[data-test="history"]')).toContainText('confirmed → fulfilled');
+  await staff.goBack();
+  await hydrated(staff);
+
   // Export the list as CSV.
   const [download] = await Promise.all([
     staff.waitForEvent('download'),

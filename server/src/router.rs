@@ -68,7 +68,8 @@ async fn private_no_store(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let path = req.uri().path();
+    let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/storefront.js";
     let mut res = next.run(req).await;
     // Images set their own lifetime (their address never changes content).
     let is_image = res

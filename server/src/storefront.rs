@@ -327,9 +327,18 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
     };
     let cart_cookie = cookie(req.headers(), CART).unwrap_or_default();
     drop(req);
+    // The home's data is cached per tenant: every page takes its branding from it.
+    let data = match cadence::commerce::storefront_home(&db, &tenant).await {
+        Ok(d) => d,
+        Err(e) => return unavailable(e),
+    };
+    // The home page is the same for every visitor: its HTML is kept while its data is.
+    let plain_home = path == "/" && param("error").is_none();
+    if plain_home && let Some(html) = cached_home(&tenant, &data) {
+        return html_response(StatusCode::OK, html.to_string());
+    }
     let loaded: cadence::Result<(StorefrontProfile, Page)> = async {
-        // The home's data is cached per tenant: every page takes its branding from it.
-        let home = data::home(&db, &tenant).await?;
+        let home = data::home_from(&data);
         let profile = home.profile.clone();
         let lang = profile.language.clone();
         let page = match path.as_str() {
@@ -361,14 +370,7 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
     .await;
     let (profile, page) = match loaded {
         Ok(p) => p,
-        Err(e) => {
-            tracing::error!(error = %e, "loading a storefront page failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "This storefront could not be loaded just now. Please try again in a moment.",
-            )
-                .into_response();
-        }
+        Err(e) => return unavailable(e),
     };
     let status = if matches!(page, Page::NotFound) {
         StatusCode::NOT_FOUND
@@ -376,6 +378,22 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
         StatusCode::OK
     };
     let html = render_page(&profile, page, param("error"));
+    if plain_home {
+        remember_home(&tenant, &data, &html);
+    }
+    html_response(status, html)
+}
+
+fn unavailable(e: cadence::Error) -> Response {
+    tracing::error!(error = %e, "loading a storefront page failed");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "This storefront could not be loaded just now. Please try again in a moment.",
+    )
+        .into_response()
+}
+
+fn html_response(status: StatusCode, html: String) -> Response {
     (
         status,
         [
@@ -385,4 +403,33 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
         html,
     )
         .into_response()
+}
+
+type HomeHtml = std::collections::HashMap<
+    cadence::tenancy::TenantId,
+    (cadence::commerce::HomeData, std::sync::Arc<str>),
+>;
+
+/// Rendered home pages, each valid while the core hands out the same (cached) data it was
+/// rendered from: when the data is refreshed or dropped, the page is rendered again.
+static HOME_HTML: std::sync::LazyLock<std::sync::Mutex<HomeHtml>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn cached_home(
+    tenant: &ResolvedTenant,
+    data: &cadence::commerce::HomeData,
+) -> Option<std::sync::Arc<str>> {
+    let pages = HOME_HTML.lock().unwrap_or_else(|e| e.into_inner());
+    pages
+        .get(&tenant.scope.tenant_id())
+        .filter(|(d, _)| std::sync::Arc::ptr_eq(d, data))
+        .map(|(_, html)| html.clone())
+}
+
+fn remember_home(tenant: &ResolvedTenant, data: &cadence::commerce::HomeData, html: &str) {
+    let mut pages = HOME_HTML.lock().unwrap_or_else(|e| e.into_inner());
+    if pages.len() >= 10_000 {
+        pages.clear();
+    }
+    pages.insert(tenant.scope.tenant_id(), (data.clone(), html.into()));
 }

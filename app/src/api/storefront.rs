@@ -75,11 +75,17 @@ pub struct StorefrontHome {
 #[cfg(feature = "ssr")]
 pub async fn home(db: &Database, tenant: &ResolvedTenant) -> Result<StorefrontHome> {
     let data = cadence::commerce::storefront_home(db, tenant).await?;
-    let (profile, items) = &*data;
-    Ok(StorefrontHome {
+    Ok(home_from(&data))
+}
+
+/// The home page's view of the (cached) storefront data.
+#[cfg(feature = "ssr")]
+pub fn home_from(data: &cadence::commerce::HomeData) -> StorefrontHome {
+    let (profile, items) = &**data;
+    StorefrontHome {
         profile: profile.clone(),
         items: items.iter().map(|i| public(i, &profile.language)).collect(),
-    })
+    }
 }
 
 /// An item page: the item, and a fresh idempotency token for its forms.

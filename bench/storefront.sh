@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The storefront home page under load, on a release build: throughput with wrk (-t1 -c64 -d20s),
 # its latency distribution, and the page's size (HTML and gzipped) and script bytes. Prints the
-# figures; then the latency at a fixed 500 req/s with hey (50 workers × 10 req/s).
+# figures; then the latency at a fixed 500 req/s with hey (10 workers × 50 req/s).
 # Usage: bench/storefront.sh   (installs wrk from Debian if missing; uses a fresh cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +51,6 @@ echo "   scripts: $(grep -o '<script src="[^"]*"' <<<"$html" | tr '\n' ' ') — 
 echo "== wrk -t1 -c64 -d20s (returning visitor)"
 wrk -t1 -c64 -d20s --latency -H "Host: $host" -H "Cookie: $cookies" "$url"
 
-echo "== hey at a fixed 500 req/s for 20 s (50 workers x 10 req/s, returning visitor)"
-hey -z 20s -c 50 -q 10 -host "$host" -H "Cookie: $cookies" "$url" \
+echo "== hey at a fixed 500 req/s for 20 s (10 workers x 50 req/s, returning visitor)"
+hey -z 20s -c 10 -q 50 -host "$host" -H "Cookie: $cookies" "$url" \
   | sed -n '/Summary:/,/Requests\/sec/p;/Latency distribution:/,/^$/p;/Status code distribution:/,/^$/p'

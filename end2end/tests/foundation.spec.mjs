@@ -56,8 +56,9 @@ test('the status page refreshes from the database without reloading', async ({ p
 test('the demo storefront shows its tenant on its own subdomain', async ({ page }) => {
   await page.goto(storefrontUrl('demo'));
   await expect(page.locator('[data-test="storefront-title"]')).toHaveText('Blue Mountain Roasters');
-  // Complete as served: the storefront sends no script bundle and no wasm.
-  expect(await page.locator('script[src]').count()).toBe(0);
+  // Complete as served: no app bundle and no wasm (only the small enhancement script).
+  expect(await page.locator('script[src]:not([src="/storefront.js"])').count()).toBe(0);
+  expect(await page.content()).not.toContain('.wasm');
   await expect(page.locator('[data-test="item"]').first()).toBeVisible();
   await expect(page.getByText('Single-estate coffee')).toBeVisible();
   await expect(page).toHaveTitle('Blue Mountain Roasters');

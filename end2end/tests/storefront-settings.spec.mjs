@@ -82,10 +82,10 @@ test('staff unpublish and republish a storefront', async ({ page, browser }) => 
   await row.locator('[data-test="edit-item"]').click();
   await expect(page.locator('[data-test="item-images"]')).toBeVisible();
   await page.getByLabel('Add an image').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
-  await page.locator('[data-test="image-upload"]').getByRole('button', { name: 'Upload' }).click();
+  await page.locator('[data-test="image-upload"]').getByRole('button', { name: 'Upload', exact: true }).click();
   await expect(page.locator('[data-test="upload-error"]')).toContainText('not an image we accept');
   await page.getByLabel('Add an image').setInputFiles({ name: 'patty.png', mimeType: 'image/png', buffer: PNG });
-  await page.locator('[data-test="image-upload"]').getByRole('button', { name: 'Upload' }).click();
+  await page.locator('[data-test="image-upload"]').getByRole('button', { name: 'Upload', exact: true }).click();
   await expect(page.locator('[data-test="upload-ok"]')).toBeVisible();
   await expect(page.locator('[data-test="item-image"] img')).toHaveCount(1);
   await visitor.goto(storefrontUrl('kitchen'));
@@ -96,7 +96,7 @@ test('staff unpublish and republish a storefront', async ({ page, browser }) => 
   await page.goto('/app/storefront');
   await hydrated(page);
   await page.getByLabel(/Upload a logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
-  await page.locator('[data-test="logo-upload"]').getByRole('button', { name: 'Upload' }).click();
+  await page.locator('[data-test="logo-upload"]').getByRole('button', { name: 'Upload', exact: true }).click();
   await expect(page.locator('[data-test="upload-ok"]')).toBeVisible();
   await expect(page.locator('[data-test="logo-preview"]')).toBeVisible();
   await hydrated(page);

@@ -12,8 +12,9 @@ test('a visitor from a campaign orders, donates and pledges without JavaScript; 
   const name = `Visitor ${Date.now().toString(36)}`;
   await page.goto(storefrontUrl('demo', '/?utm_source=facebook&utm_medium=paid&utm_campaign=spring'));
   await expect(page.locator('[data-test="storefront-title"]')).toHaveText('Blue Mountain Roasters');
-  // No script or wasm is needed (or sent) to shop.
-  expect(await page.locator('script[src]').count()).toBe(0);
+  // No app bundle or wasm is sent; shopping works with JavaScript off.
+  expect(await page.locator('script[src]:not([src="/storefront.js"])').count()).toBe(0);
+  expect(await page.content()).not.toContain('.wasm');
 
   await page.getByRole('link', { name: 'Blue Mountain Peaberry, 250 g' }).click();
   await expect(page.locator('[data-test="price"]')).toHaveText('24.50 USD');

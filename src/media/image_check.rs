@@ -59,7 +59,12 @@ pub fn check_image(bytes: &[u8]) -> Result<CheckedImage> {
         ))
     })?;
     let (width, height) = (image.width(), image.height());
-    let thumb = image.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    // Smaller images keep their size: a thumbnail never scales up.
+    let thumb = if width > THUMB_SIDE || height > THUMB_SIDE {
+        image.thumbnail(THUMB_SIDE, THUMB_SIDE)
+    } else {
+        image
+    };
     let mut out = Cursor::new(Vec::new());
     let thumb_content_type = if thumb.color().has_alpha() {
         thumb
@@ -119,9 +124,11 @@ mod tests {
     }
 
     #[test]
-    fn transparency_keeps_a_png_thumbnail() {
-        let checked = check_image(&png(50, 50, true)).unwrap();
+    fn transparency_keeps_a_png_thumbnail_and_small_images_keep_their_size() {
+        let checked = check_image(&png(50, 40, true)).unwrap();
         assert_eq!(checked.thumb_content_type, "image/png");
+        let thumb = image::load_from_memory(&checked.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (50, 40));
     }
 
     #[test]

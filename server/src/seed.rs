@@ -69,6 +69,23 @@ async fn seed_catalog(
         scope: &scope,
         meta: &meta,
     };
+    // Branding, contact and social links for the demo storefront (seeded with its catalog).
+    let mut settings = cadence::storefront::settings(db, &scope).await?;
+    settings.brand_color = "#7c2d12".into();
+    settings.header_color = "#1c1917".into();
+    settings.contact_email = "hello@bluemountain.example".into();
+    settings.contact_phone = "+1 876 555 0142".into();
+    settings.social_links = vec![
+        (
+            "instagram".into(),
+            "https://www.instagram.com/bluemountainroasters".into(),
+        ),
+        (
+            "facebook".into(),
+            "https://www.facebook.com/bluemountainroasters".into(),
+        ),
+    ];
+    cadence::storefront::save_settings(db, &who, &settings).await?;
     let items = [
         (
             "product",

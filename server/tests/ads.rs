@@ -1,0 +1,355 @@
+//! Meta insights ingest into the exact daily fact: totals to the micro, idempotent re-ingest and
+//! look-back revisions, rejects with reasons, regions by loose name, and accounts that stay in
+//! their own tenant.
+
+mod common;
+
+use cadence::ads::{self, Platform};
+use cadence::commerce::Staff;
+use common::*;
+
+struct Team {
+    app: TestApp,
+    catalog: cadence::access::RoleCatalog,
+    principal: cadence::access::Principal,
+    scope: cadence::tenancy::TenantScope,
+}
+
+impl Team {
+    async fn new(app: TestApp) -> Team {
+        let m = app.member_of_new_tenant("Ad Agency Client").await;
+        let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
+        let principal = cadence::access::principal(&app.db, m.user_id)
+            .await
+            .unwrap();
+        let scope = cadence::access::enter_tenant(&catalog, &principal, m.tenant.scope.tenant_id())
+            .unwrap();
+        Team {
+            app,
+            catalog,
+            principal,
+            scope,
+        }
+    }
+
+    fn staff<'a>(&'a self, meta: &'a cadence::audit::RequestMeta) -> Staff<'a> {
+        Staff {
+            catalog: &self.catalog,
+            principal: &self.principal,
+            scope: &self.scope,
+            meta,
+        }
+    }
+
+    async fn ingest(&self, lines: &[String]) -> cadence::ads::RunReport {
+        let meta = Default::default();
+        ads::ingest_meta_jsonl(
+            &self.app.db,
+            &self.staff(&meta),
+            "test.jsonl",
+            lines.join("\n").as_bytes(),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// (rows, spend micros, impressions, conversions) of the whole-ad rows.
+    async fn totals(&self) -> (i64, i64, i64, String) {
+        let mut c = self.app.app_conn().await;
+        let mut tx = scoped(&mut c, &self.scope).await;
+        let t: (i64, Option<i64>, Option<i64>, Option<String>) = sqlx::query_as(
+            "select count(*), sum(spend_micros)::int8, sum(impressions)::int8, sum(conversions)::text
+               from fact_performance where breakdown = 'none'",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (
+            t.0,
+            t.1.unwrap_or(0),
+            t.2.unwrap_or(0),
+            t.3.unwrap_or_default(),
+        )
+    }
+}
+
+/// A transaction as the application role inside `scope`'s tenant (row-level security applies).
+async fn scoped<'c>(
+    c: &'c mut sqlx::PgConnection,
+    scope: &cadence::tenancy::TenantScope,
+) -> sqlx::Transaction<'c, sqlx::Postgres> {
+    let mut tx = sqlx::Connection::begin(c).await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(scope.tenant_id().to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx
+}
+
+fn line(
+    account: &str,
+    ad: &str,
+    day: &str,
+    spend: &str,
+    impressions: u32,
+    region: Option<&str>,
+) -> String {
+    let region = region
+        .map(|r| format!(r#","region":"{r}""#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"date_start":"{day}","account_id":"{account}","campaign_id":"c-{ad}","adset_id":"s-{ad}","ad_id":"{ad}","campaign_name":"Holiday","account_currency":"JMD","impressions":"{impressions}","clicks":"3","spend":"{spend}","actions":[{{"action_type":"purchase","value":"1"}}],"action_values":[{{"action_type":"purchase","value":"1500.50"}}]{region}}}"#
+    )
+}
+
+#[tokio::test]
+async fn insights_load_exactly_and_a_re_read_window_revises_without_counting_twice() {
+    let team = Team::new(TestApp::spawn().await).await;
+    let meta = Default::default();
+    let account = format!(
+        "9{}",
+        &uuid::Uuid::now_v7().simple().to_string()[..12]
+            .replace(|c: char| !c.is_ascii_digit(), "1")
+    );
+    ads::map_account(
+        &team.app.db,
+        &team.staff(&meta),
+        Platform::Meta,
+        &format!("act_{account}"),
+        "Main",
+    )
+    .await
+    .unwrap();
+    // 300 rows whose spends sum to an exact figure: 0.01 + 0.02 + … + 3.00.
+    let lines: Vec<String> = (1..=300)
+        .map(|i| {
+            line(
+                &account,
+                &format!("ad{}", i % 30),
+                &format!("2026-11-{:02}", 1 + i / 30),
+                &format!("{}.{:02}", i / 100, i % 100),
+                100,
+                None,
+            )
+        })
+        .collect();
+    let report = team.ingest(&lines).await;
+    assert_eq!(
+        (
+            report.rows_read,
+            report.rows_loaded,
+            report.rows_rejected,
+            report.rows_unmapped
+        ),
+        (300, 300, 0, 0)
+    );
+    let expected_micros: i64 = (1..=300).map(|i| i * 10_000).sum();
+    assert_eq!(
+        team.totals().await,
+        (300, expected_micros, 30_000, "300.000000".into())
+    );
+
+    // The same file again changes nothing and says so.
+    let again = team.ingest(&lines).await;
+    assert!(again.duplicate);
+    assert_eq!(team.totals().await.1, expected_micros);
+
+    // A look-back window re-reads the last 60 rows with revised numbers: revised, not added.
+    let revised: Vec<String> = (241..=300)
+        .map(|i| {
+            line(
+                &account,
+                &format!("ad{}", i % 30),
+                &format!("2026-11-{:02}", 1 + i / 30),
+                "5.00",
+                200,
+                None,
+            )
+        })
+        .collect();
+    let r = team.ingest(&revised).await;
+    assert_eq!(r.rows_loaded, 60);
+    let revised_micros: i64 = (1..=240).map(|i| i * 10_000).sum::<i64>() + 60 * 5_000_000;
+    assert_eq!(
+        team.totals().await,
+        (
+            300,
+            revised_micros,
+            240 * 100 + 60 * 200,
+            "300.000000".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn bad_rows_are_rejected_with_reasons_and_the_good_ones_load() {
+    let team = Team::new(TestApp::spawn().await).await;
+    let meta = Default::default();
+    let account = "771100";
+    let acc = format!("{account}{}", &uuid::Uuid::now_v7().as_u128() % 1_000_000);
+    ads::map_account(
+        &team.app.db,
+        &team.staff(&meta),
+        Platform::Meta,
+        &acc,
+        "Main",
+    )
+    .await
+    .unwrap();
+    let lines = vec![
+        line(&acc, "a1", "2026-11-01", "10.00", 10, None),
+        line(&acc, "a2", "2026-13-01", "10.00", 10, None),
+        line(&acc, "a3", "2026-11-01", "-4.00", 10, None),
+        "{broken".to_string(),
+        line(&acc, "a4", "2026-11-01", "1.0000001", 10, None),
+        line(&acc, "a5", "2026-11-02", "2.50", 10, None),
+    ];
+    let r = team.ingest(&lines).await;
+    assert_eq!((r.rows_read, r.rows_loaded, r.rows_rejected), (6, 2, 4));
+    let reasons: Vec<String> = r
+        .rejects
+        .iter()
+        .map(|x| format!("{}: {}", x.line, x.reason))
+        .collect();
+    assert!(
+        reasons[0].starts_with("2: date_start is not a date"),
+        "{reasons:?}"
+    );
+    assert!(reasons[1].contains("spend is negative"), "{reasons:?}");
+    assert!(reasons[2].contains("not JSON"), "{reasons:?}");
+    assert!(
+        reasons[3].contains("more than 6 decimal places"),
+        "{reasons:?}"
+    );
+    assert_eq!(team.totals().await.1, 12_500_000);
+    let mut c = team.app.app_conn().await;
+    let mut tx = scoped(&mut c, &team.scope).await;
+    let stored: i64 = sqlx::query_scalar("select count(*) from ingest_rejects where run_id = $1")
+        .bind(r.run_id.unwrap())
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(stored, 4, "the rejects are kept for the run report");
+    tx.commit().await.unwrap();
+
+    // A file that is not JSON lines is refused and writes nothing.
+    let err = ads::ingest_meta_jsonl(
+        &team.app.db,
+        &team.staff(&meta),
+        "x.csv",
+        b"date,spend\n2026-11-01,3",
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("not JSON lines"), "{err}");
+}
+
+#[tokio::test]
+async fn regions_map_by_loose_name_and_unknown_ones_keep_their_spend() {
+    let team = Team::new(TestApp::spawn().await).await;
+    let meta = Default::default();
+    let acc = format!("55{}", uuid::Uuid::now_v7().as_u128() % 1_000_000_000);
+    ads::map_account(
+        &team.app.db,
+        &team.staff(&meta),
+        Platform::Meta,
+        &acc,
+        "Main",
+    )
+    .await
+    .unwrap();
+    let names = [
+        "Kingston Parish",
+        "St. Andrew Parish",
+        "Saint Thomas",
+        "Portland Parish",
+        "St Mary",
+        "Saint Ann Parish",
+        "Trelawny",
+        "St. James",
+        "Hanover Parish",
+        "Westmoreland",
+        "Saint Elizabeth Parish",
+        "Manchester",
+        "Clarendon Parish",
+        "St. Catherine",
+    ];
+    let mut lines: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            line(
+                &acc,
+                "ad1",
+                "2026-11-05",
+                &format!("{}.00", i + 1),
+                10,
+                Some(n),
+            )
+        })
+        .collect();
+    lines.push(line(
+        &acc,
+        "ad1",
+        "2026-11-05",
+        "7.25",
+        10,
+        Some("Atlantis"),
+    ));
+    let r = team.ingest(&lines).await;
+    assert_eq!(r.rows_loaded, 15);
+    assert_eq!(
+        r.unmapped_regions,
+        vec![("Atlantis".to_string(), 7_250_000)]
+    );
+    let mut c = team.app.app_conn().await;
+    let mut tx = scoped(&mut c, &team.scope).await;
+    let mapped: Vec<String> = sqlx::query_scalar(
+        "select region_code from fact_performance where breakdown = 'region' and region_code is not null order by region_code",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let expected: Vec<String> = (1..=14).map(|i| format!("JM-{i:02}")).collect();
+    assert_eq!(mapped, expected, "all 14 parishes by Meta region name");
+}
+
+#[tokio::test]
+async fn an_account_mapped_to_tenant_a_never_lands_in_tenant_b() {
+    let app = TestApp::spawn().await;
+    let a = Team::new(app).await;
+    let b = Team::new(TestApp::spawn().await).await;
+    let meta = Default::default();
+    let acc = format!("33{}", uuid::Uuid::now_v7().as_u128() % 1_000_000_000);
+    ads::map_account(
+        &a.app.db,
+        &a.staff(&meta),
+        Platform::Meta,
+        &acc,
+        "A's account",
+    )
+    .await
+    .unwrap();
+    // B cannot claim it too.
+    let err = ads::map_account(&b.app.db, &b.staff(&meta), Platform::Meta, &acc, "mine")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already connected"), "{err}");
+    // B uploading A's rows loads nothing: they are reported as unmapped.
+    let lines = vec![line(&acc, "x", "2026-11-01", "9.99", 1, None)];
+    let r = b.ingest(&lines).await;
+    assert_eq!((r.rows_loaded, r.rows_unmapped), (0, 1));
+    assert_eq!(r.unmapped_accounts, vec![acc.clone()]);
+    assert_eq!(b.totals().await.0, 0);
+    assert_eq!(
+        a.totals().await.0,
+        0,
+        "B's upload did not write into A either"
+    );
+    let r = a.ingest(&lines).await;
+    assert_eq!(r.rows_loaded, 1);
+    assert_eq!(a.totals().await.1, 9_990_000);
+}

@@ -1,0 +1,14 @@
+//! Ad performance: ad accounts mapped to tenants, ingest of the platforms' rows (Airbyte records
+//! for now) into the exact daily fact, with runs, rejects and region mapping.
+
+mod model;
+pub use model::*;
+
+#[cfg(feature = "ssr")]
+mod load;
+#[cfg(feature = "ssr")]
+mod meta;
+#[cfg(feature = "ssr")]
+pub use load::*;
+#[cfg(feature = "ssr")]
+pub use meta::*;

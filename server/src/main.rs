@@ -31,6 +31,15 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Load ad-platform data into a tenant (for files too large to upload).
+    Ingest {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        /// Meta insights as JSON lines (Airbyte records, raw-table rows or protocol messages).
+        #[arg(long)]
+        meta_jsonl: std::path::PathBuf,
+    },
     /// The private PostgreSQL cluster (when DATABASE_URL is unset).
     Db {
         #[command(subcommand)]
@@ -98,6 +107,14 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 server::seed::DEMO_SLUG
             );
             open.close().await;
+            Ok(())
+        }
+        Command::Ingest { tenant, meta_jsonl } => {
+            let open = OpenDatabase::open(&config, Exclusive::No).await?;
+            let result = server::ingest::meta_file(&open.db, &tenant, &meta_jsonl).await;
+            open.close().await;
+            let report = result?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
         Command::Db { action } => {

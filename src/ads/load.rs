@@ -99,39 +99,33 @@ pub async fn ingest_meta_jsonl(
     )
     .await?;
     let sha = hex::encode(sha2::Sha256::digest(bytes));
-    if let Some(previous) = previous_run(db, who, &sha).await? {
+    load_meta(
+        db,
+        who.scope,
+        Some(who.principal.user_id),
+        source,
+        &sha,
+        bytes,
+    )
+    .await
+}
+
+/// Streams Meta insights lines from `input` into the scoped tenant's fact, in batches, inside one
+/// transaction (all or nothing). `sha` identifies the file (a file loaded before is not loaded
+/// again). For uploads through [`ingest_meta_jsonl`], and for the operator's `cadence ingest`.
+pub async fn load_meta(
+    db: &Database,
+    scope: &crate::tenancy::TenantScope,
+    actor: Option<Uuid>,
+    source: &str,
+    sha: &str,
+    mut input: impl std::io::BufRead,
+) -> Result<RunReport> {
+    if let Some(previous) = previous_run(db, scope, sha).await? {
         return Ok(previous);
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::Validation("That file is not text (JSON lines, UTF-8).".into()))?;
-    let first = text.lines().find(|l| !l.trim().is_empty());
-    if !first
-        .is_some_and(|l| serde_json::from_str::<serde_json::Value>(l).is_ok_and(|v| v.is_object()))
-    {
-        return Err(Error::Validation(
-            "That file is not JSON lines: each line must be one Airbyte record (a JSON object)."
-                .into(),
-        ));
-    }
-
     let mut report = RunReport::default();
-    let mut rows: Vec<FactRow> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        report.rows_read += 1;
-        match parse_meta_insight(line, super::DEFAULT_CONVERSION_ACTIONS) {
-            Ok(r) => rows.push(r),
-            Err(reason) => report.rejects.push(Reject {
-                line: i as i32 + 1,
-                reason,
-            }),
-        }
-    }
-    report.rows_rejected = report.rejects.len() as i32;
-
-    let mut tx = db.tenant_tx(who.scope).await?;
+    let mut tx = db.tenant_tx(scope).await?;
     let mine: HashSet<String> =
         sqlx::query_scalar("select account_id from ad_accounts where platform = 'meta'")
             .fetch_all(&mut *tx)
@@ -139,13 +133,74 @@ pub async fn ingest_meta_jsonl(
             .into_iter()
             .collect();
     let regions = region_names(&mut tx).await?;
+    let run_id = Uuid::now_v7();
+    sqlx::query(
+        "insert into ingest_runs (tenant_id, id, source, stream, file_sha256, status, started_by)
+         values (app_current_tenant(), $1, $2, 'meta.ads_insights', $3, 'running', $4)",
+    )
+    .bind(run_id)
+    .bind(source.chars().take(200).collect::<String>())
+    .bind(sha)
+    .bind(actor)
+    .execute(&mut *tx)
+    .await?;
+
     let mut unmapped_accounts = BTreeMap::new();
     let mut unmapped_regions: BTreeMap<String, i64> = BTreeMap::new();
-    // The last row wins for a key repeated within the file.
-    let mut by_key: HashMap<(String, String, chrono::NaiveDate, &'static str, String), usize> =
+    let (mut from, mut to) = (None::<chrono::NaiveDate>, None::<chrono::NaiveDate>);
+    let mut batch: Vec<(FactRow, Option<String>)> = Vec::with_capacity(BATCH);
+    // Within a batch the last row wins for a repeated key (one statement may not touch a row
+    // twice); across batches a later upsert simply revises the row.
+    let mut in_batch: HashMap<(String, String, chrono::NaiveDate, &'static str, String), usize> =
         HashMap::new();
-    let mut kept: Vec<(FactRow, Option<String>)> = Vec::new();
-    for r in rows {
+    let mut line = String::new();
+    let mut number = 0i32;
+    let mut first = true;
+    loop {
+        line.clear();
+        let n = input
+            .read_line(&mut line)
+            .map_err(|e| Error::Validation(format!("The file could not be read: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if first {
+            first = false;
+            if !serde_json::from_str::<serde_json::Value>(line.trim()).is_ok_and(|v| v.is_object())
+            {
+                return Err(Error::Validation(
+                    "That file is not JSON lines: each line must be one Airbyte record (a JSON object).".into(),
+                ));
+            }
+        }
+        report.rows_read += 1;
+        let r = match parse_meta_insight(line.trim(), super::DEFAULT_CONVERSION_ACTIONS) {
+            Ok(r) => r,
+            Err(reason) => {
+                report.rows_rejected += 1;
+                if report.rejects.len() < KEEP_REJECTS {
+                    sqlx::query(
+                        "insert into ingest_rejects (tenant_id, run_id, line, reason, raw)
+                         values (app_current_tenant(), $1, $2, $3, $4)",
+                    )
+                    .bind(run_id)
+                    .bind(number)
+                    .bind(&reason)
+                    .bind(line.trim().chars().take(2000).collect::<String>())
+                    .execute(&mut *tx)
+                    .await?;
+                    report.rejects.push(Reject {
+                        line: number,
+                        reason,
+                    });
+                }
+                continue;
+            }
+        };
         if !mine.contains(&r.account_id) {
             report.rows_unmapped += 1;
             unmapped_accounts.insert(r.account_id.clone(), ());
@@ -157,6 +212,8 @@ pub async fn ingest_meta_jsonl(
         if r.breakdown == "region" && region.is_none() {
             *unmapped_regions.entry(r.geo_key.clone()).or_default() += r.spend_micros;
         }
+        from = Some(from.map_or(r.day, |d| d.min(r.day)));
+        to = Some(to.map_or(r.day, |d| d.max(r.day)));
         let key = (
             r.account_id.clone(),
             r.ad_id.clone(),
@@ -164,67 +221,38 @@ pub async fn ingest_meta_jsonl(
             r.breakdown,
             r.geo_key.clone(),
         );
-        match by_key.get(&key) {
-            Some(&i) => kept[i] = (r, region),
+        match in_batch.get(&key) {
+            Some(&i) => batch[i] = (r, region),
             None => {
-                by_key.insert(key, kept.len());
-                kept.push((r, region));
+                in_batch.insert(key, batch.len());
+                batch.push((r, region));
+                report.rows_loaded += 1;
             }
         }
+        if batch.len() >= BATCH {
+            upsert(&mut tx, run_id, Platform::Meta, &batch).await?;
+            batch.clear();
+            in_batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        upsert(&mut tx, run_id, Platform::Meta, &batch).await?;
     }
     report.unmapped_accounts = unmapped_accounts.into_keys().collect();
     report.unmapped_regions = unmapped_regions.into_iter().collect();
-
-    let run_id = Uuid::now_v7();
-    let (from, to) = (
-        kept.iter().map(|(r, _)| r.day).min(),
-        kept.iter().map(|(r, _)| r.day).max(),
-    );
     sqlx::query(
-        "insert into ingest_runs (tenant_id, id, source, stream, file_sha256, status, window_from,
-                                  window_to, rows_read, rows_rejected, rows_unmapped, started_by)
-         values (app_current_tenant(), $1, $2, 'meta.ads_insights', $3, 'running', $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(run_id)
-    .bind(source.chars().take(200).collect::<String>())
-    .bind(&sha)
-    .bind(from)
-    .bind(to)
-    .bind(report.rows_read)
-    .bind(report.rows_rejected)
-    .bind(report.rows_unmapped)
-    .bind(who.principal.user_id)
-    .execute(&mut *tx)
-    .await?;
-    for chunk in kept.chunks(BATCH) {
-        upsert(&mut tx, run_id, Platform::Meta, chunk).await?;
-    }
-    for r in report.rejects.iter().take(KEEP_REJECTS) {
-        let raw: String = text
-            .lines()
-            .nth(r.line as usize - 1)
-            .unwrap_or("")
-            .chars()
-            .take(2000)
-            .collect();
-        sqlx::query(
-            "insert into ingest_rejects (tenant_id, run_id, line, reason, raw)
-             values (app_current_tenant(), $1, $2, $3, $4)",
-        )
-        .bind(run_id)
-        .bind(r.line)
-        .bind(&r.reason)
-        .bind(raw)
-        .execute(&mut *tx)
-        .await?;
-    }
-    report.rows_loaded = kept.len() as i32;
-    sqlx::query(
-        "update ingest_runs set status = 'succeeded', rows_loaded = $2, finished_at = now()
+        "update ingest_runs set status = 'succeeded', window_from = $2, window_to = $3,
+                rows_read = $4, rows_loaded = $5, rows_rejected = $6, rows_unmapped = $7,
+                finished_at = now()
           where id = $1",
     )
     .bind(run_id)
+    .bind(from)
+    .bind(to)
+    .bind(report.rows_read)
     .bind(report.rows_loaded)
+    .bind(report.rows_rejected)
+    .bind(report.rows_unmapped)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -233,8 +261,12 @@ pub async fn ingest_meta_jsonl(
 }
 
 /// The report of an earlier successful run of the same file, marked as a duplicate.
-async fn previous_run(db: &Database, who: &Staff<'_>, sha: &str) -> Result<Option<RunReport>> {
-    let mut tx = db.tenant_tx(who.scope).await?;
+async fn previous_run(
+    db: &Database,
+    scope: &crate::tenancy::TenantScope,
+    sha: &str,
+) -> Result<Option<RunReport>> {
+    let mut tx = db.tenant_tx(scope).await?;
     let row: Option<(Uuid, i32, i32, i32, i32)> = sqlx::query_as(
         "select id, rows_read, rows_loaded, rows_rejected, rows_unmapped from ingest_runs
           where file_sha256 = $1 and status = 'succeeded' order by started_at desc limit 1",

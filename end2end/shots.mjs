@@ -24,4 +24,5 @@ await shot('app-storefront-settings', `http://localhost:${port}/app/storefront`)
 await shot('app-sales', `http://localhost:${port}/app/sales`);
 const record = await page.locator('[data-test="record-link"]').first().getAttribute('href').catch(() => null);
 if (record) await shot('app-record', `http://localhost:${port}${record}`);
+await shot('app-ad-data', `http://localhost:${port}/app/data`);
 await browser.close();

@@ -179,7 +179,7 @@ pub async fn upload(provide: impl Fn() + Clone, req: Request) -> Response {
     if req.extensions().get::<ResolvedTenant>().is_some() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let parts = req.clone_parts();
+    let parts = request_parts(&req);
     let multipart = match Multipart::from_request(req, &()).await {
         Ok(m) => m,
         Err(e) => {
@@ -224,21 +224,15 @@ pub async fn upload(provide: impl Fn() + Clone, req: Request) -> Response {
 }
 
 /// The request's parts, kept for the Leptos context while the body is read.
-trait CloneParts {
-    fn clone_parts(&self) -> axum::http::request::Parts;
-}
-
-impl CloneParts for Request {
-    fn clone_parts(&self) -> axum::http::request::Parts {
-        let mut builder = axum::http::Request::builder()
-            .method(self.method().clone())
-            .uri(self.uri().clone())
-            .version(self.version());
-        for (k, v) in self.headers() {
-            builder = builder.header(k, v);
-        }
-        let (mut parts, _) = builder.body(()).unwrap_or_default().into_parts();
-        parts.extensions = self.extensions().clone();
-        parts
+pub fn request_parts(req: &Request) -> axum::http::request::Parts {
+    let mut builder = axum::http::Request::builder()
+        .method(req.method().clone())
+        .uri(req.uri().clone())
+        .version(req.version());
+    for (k, v) in req.headers() {
+        builder = builder.header(k, v);
     }
+    let (mut parts, _) = builder.body(()).unwrap_or_default().into_parts();
+    parts.extensions = req.extensions().clone();
+    parts
 }

@@ -132,6 +132,16 @@ pub fn build_router(state: AppState) -> Router {
             )),
         )
         .route(
+            "/app/ingest",
+            post({
+                let provide = context.clone();
+                move |req: axum::extract::Request| crate::ingest::upload(provide.clone(), req)
+            })
+            .layer(axum::extract::DefaultBodyLimit::max(
+                crate::ingest::UPLOAD_LIMIT + 64 * 1024,
+            )),
+        )
+        .route(
             "/app/media/{id}",
             get({
                 let provide = context.clone();

@@ -23,6 +23,8 @@ struct World {
     /// An order on B's storefront, and an image of B's catalog.
     b_order: cadence::Uuid,
     b_image: cadence::Uuid,
+    /// A load of B's ad data.
+    b_run: cadence::Uuid,
 }
 
 /// A's member's context for core calls.
@@ -376,6 +378,23 @@ fn probes() -> Vec<(&'static str, Probe)> {
                         .await
                         .is_ok()
                     );
+                    // B's ad-data load is not found from A's session, and A's ad data holds nothing of B.
+                    let run = w.b_run.to_string();
+                    let r = w
+                        .app
+                        .call(
+                            path::<app::api::ads::LoadRun>(),
+                            &[("id", &run)],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+                    let r = w
+                        .app
+                        .call(path::<app::api::ads::LoadAdData>(), &[], Some(&w.a.cookie))
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                    assert!(!r.body.contains("b.jsonl") && !r.body.contains(&run));
                     // A's settings page shows A's storefront only.
                     let r = w
                         .app
@@ -450,7 +469,7 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
         .await
         .unwrap()
     };
-    let (b_order, b_image) = b_sales(&app, &b).await;
+    let (b_order, b_image, b_run) = b_sales(&app, &b).await;
     let before = snapshot_of_b(&app, &b).await;
     let world = Arc::new(World {
         app,
@@ -459,6 +478,7 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
         b_invitation,
         b_order,
         b_image,
+        b_run,
     });
     for (name, probe) in probes() {
         println!("probe: {name}");
@@ -471,8 +491,8 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
     );
 }
 
-/// B sells: an item with an image, and an order for it.
-async fn b_sales(app: &TestApp, b: &Member) -> (cadence::Uuid, cadence::Uuid) {
+/// B sells (an item with an image, and an order for it) and loads ad data.
+async fn b_sales(app: &TestApp, b: &Member) -> (cadence::Uuid, cadence::Uuid, cadence::Uuid) {
     let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
     let bp = cadence::access::principal(&app.db, b.user_id)
         .await
@@ -527,7 +547,23 @@ async fn b_sales(app: &TestApp, b: &Member) -> (cadence::Uuid, cadence::Uuid) {
     )
     .await
     .unwrap();
-    (order.id, image.id)
+    let account = format!("8{}", cadence::Uuid::now_v7().as_u128() % 1_000_000_000);
+    cadence::ads::map_account(
+        &app.db,
+        &bstaff,
+        cadence::ads::Platform::Meta,
+        &account,
+        "B",
+    )
+    .await
+    .unwrap();
+    let line = format!(
+        r#"{{"date_start":"2026-11-01","account_id":"{account}","campaign_id":"c","adset_id":"s","ad_id":"bravo-ad","account_currency":"USD","impressions":"5","clicks":"1","spend":"4.00"}}"#
+    );
+    let run = cadence::ads::ingest_meta_jsonl(&app.db, &bstaff, "b.jsonl", line.as_bytes())
+        .await
+        .unwrap();
+    (order.id, image.id, run.run_id.unwrap())
 }
 
 /// Everything of B's that a probe might try to change.
@@ -547,7 +583,9 @@ async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
                 (select (select count(*) from orders) || '/' || (select count(*) from donations) || '/'
                         || (select count(*) from pledges) || '/' || (select count(*) from visits)
                         || (select coalesce(string_agg(id || status, ',' order by id), '') from orders)),
-                (select coalesce(json_agg(m order by m.id)::text, '') from media m)",
+                (select coalesce(json_agg(m order by m.id)::text, '') from media m)
+                  || (select count(*) || '/' || coalesce(sum(spend_micros), 0) from fact_performance)
+                  || (select coalesce(string_agg(account_id, ','), '') from ad_accounts)",
     )
     .fetch_one(&mut *tx)
     .await

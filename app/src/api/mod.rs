@@ -1,5 +1,6 @@
 //! Server functions: thin wrappers that take the request's scope, call the core and map to UI types.
 
+pub mod ads;
 pub mod auth;
 pub mod commerce;
 pub mod media;

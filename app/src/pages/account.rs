@@ -309,6 +309,7 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                                     <A href="/app/sales" attr:class="button button--small" attr:data-test="sales-link">"Sales"</A>
                                     <A href="/app/catalog" attr:class="button button--secondary button--small" attr:data-test="catalog-link">"Catalog"</A>
                                     <A href="/app/team" attr:class="button button--secondary button--small" attr:data-test="team-link">"Team"</A>
+                                    <A href="/app/data" attr:class="button button--secondary button--small" attr:data-test="data-link">"Ad data"</A>
                                     {o.is_agency.then(|| view! {
                                         <A href="/app/clients" attr:class="button button--secondary button--small" attr:data-test="clients-link">"Clients"</A>
                                     })}

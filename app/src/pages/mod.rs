@@ -1,6 +1,7 @@
 //! Pages, grouped by the app they belong to.
 
 pub mod account;
+pub mod ad_data;
 pub mod catalog;
 pub mod clients;
 pub mod onboarding;

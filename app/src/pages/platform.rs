@@ -7,6 +7,7 @@ use crate::pages::account::{
     AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
     VerifyPage,
 };
+use crate::pages::ad_data::{AdDataPage, RunPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
@@ -59,6 +60,8 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=(StaticSegment("app"), StaticSegment("catalog")) view=CatalogPage />
                         <Route path=(StaticSegment("app"), StaticSegment("sales"), ParamSegment("kind"), ParamSegment("id")) view=RecordPage />
                         <Route path=(StaticSegment("app"), StaticSegment("storefront")) view=StorefrontSettingsPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("data")) view=AdDataPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("data"), StaticSegment("runs"), ParamSegment("id")) view=RunPage />
                         <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />
                         <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />

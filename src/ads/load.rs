@@ -316,7 +316,7 @@ async fn upsert(
                 $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
                 $12::text[], $13::text[], $14::text[], $15::int8[], $16::int8[], $17::int8[],
                 $18::numeric[], $19::int8[], $20::int8[]) as u
-         on conflict (tenant_id, platform, account_id, ad_id, day, breakdown, geo_key) do update
+         on conflict (tenant_id, day, platform, account_id, ad_id, breakdown, geo_key) do update
             set campaign_id = excluded.campaign_id, adset_id = excluded.adset_id,
                 campaign_name = excluded.campaign_name, adset_name = excluded.adset_name,
                 ad_name = excluded.ad_name, currency = excluded.currency,

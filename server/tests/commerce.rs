@@ -742,6 +742,14 @@ async fn branding_is_checked_saved_and_shown_and_arabic_reads_right_to_left() {
         page.contains("أضف إلى السلة"),
         "the item page is in Arabic too"
     );
+    let (_, cart) = shop
+        .app
+        .get(&host, "/cart?error=Your%20cart%20is%20empty.")
+        .await;
+    assert!(
+        cart.contains("سلتك فارغة."),
+        "a refusal reason reads in Arabic"
+    );
 
     // After archiving the KWD item the currency can change; new prices use it.
     commerce::set_archived(db, &who, item, true).await.unwrap();

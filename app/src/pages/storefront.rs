@@ -65,6 +65,7 @@ fn brand_style(p: &StorefrontProfile) -> String {
 /// `error` is the reason a form post sent the visitor back with.
 pub fn render_page(profile: &StorefrontProfile, page: Page, error: Option<String>) -> String {
     let t = text(&profile.language);
+    let error = error.map(|e| super::storefront_text::reason(&profile.language, &e));
     let store_name = profile.display_name.clone();
     let title = match &page {
         Page::Home(_) => store_name.clone(),

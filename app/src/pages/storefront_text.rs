@@ -188,3 +188,103 @@ impl Text {
         }
     }
 }
+
+/// The reasons the storefront's forms can be refused with, in Arabic (by the English text the core
+/// gives). A reason not listed is shown in English after a general Arabic sentence.
+const AR_REASONS: &[(&str, &str)] = &[
+    (
+        "Please give your name (up to 120 characters).",
+        "يرجى كتابة اسمك (حتى 120 حرفاً).",
+    ),
+    (
+        "Your name contains characters we cannot store.",
+        "يحتوي اسمك على رموز لا يمكننا حفظها.",
+    ),
+    (
+        "Enter a phone number with digits, spaces, + - ( ) only.",
+        "اكتب رقم هاتف بالأرقام والمسافات و + - ( ) فقط.",
+    ),
+    (
+        "The note is longer than 2,000 characters.",
+        "الملاحظة أطول من 2000 حرف.",
+    ),
+    ("Your cart is empty.", "سلتك فارغة."),
+    (
+        "Quantities must be between 1 and 1,000.",
+        "يجب أن تكون الكمية بين 1 و1000.",
+    ),
+    (
+        "An item in your cart is no longer available. Remove it and try again.",
+        "أحد المنتجات في سلتك لم يعد متاحاً. احذفه وحاول مرة أخرى.",
+    ),
+    (
+        "This campaign is not accepting donations.",
+        "هذه الحملة لا تستقبل تبرعات حالياً.",
+    ),
+    (
+        "Choose the date you will fulfil the pledge by.",
+        "اختر التاريخ الذي ستفي فيه بتعهدك.",
+    ),
+    (
+        "The pledge date must be in the future.",
+        "يجب أن يكون تاريخ التعهد في المستقبل.",
+    ),
+    ("Pledge an amount above zero.", "تعهّد بمبلغ أكبر من صفر."),
+    ("Enter an amount such as 12.50.", "اكتب مبلغاً مثل 12.50."),
+    (
+        "The amount cannot be negative.",
+        "لا يمكن أن يكون المبلغ سالباً.",
+    ),
+    (
+        "Enter an email address such as name@example.com.",
+        "اكتب بريداً إلكترونياً مثل name@example.com.",
+    ),
+    (
+        "Choose a quantity between 1 and 1,000.",
+        "اختر كمية بين 1 و1000.",
+    ),
+    (
+        "We could not place your order just now. Please try again.",
+        "تعذر إرسال طلبك الآن. يرجى المحاولة مرة أخرى.",
+    ),
+    (
+        "We could not record that just now. Please try again.",
+        "تعذر التسجيل الآن. يرجى المحاولة مرة أخرى.",
+    ),
+];
+
+/// A form's refusal reason in the storefront's language.
+pub fn reason(language: &str, english: &str) -> String {
+    if language != "ar" {
+        return english.to_string();
+    }
+    if let Some((_, ar)) = AR_REASONS.iter().find(|(en, _)| *en == english) {
+        return (*ar).to_string();
+    }
+    if let Some(amount) = english
+        .strip_prefix("The smallest donation is ")
+        .and_then(|r| r.strip_suffix('.'))
+    {
+        return format!(
+            "أقل مبلغ للتبرع هو {}.",
+            cadence::money::localize_digits(amount, language)
+        );
+    }
+    format!("تعذر إتمام ذلك: {english}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusal_reasons_read_in_arabic_on_an_arabic_storefront() {
+        assert_eq!(reason("en", "Your cart is empty."), "Your cart is empty.");
+        assert_eq!(reason("ar", "Your cart is empty."), "سلتك فارغة.");
+        assert_eq!(
+            reason("ar", "The smallest donation is 5.000 KWD."),
+            "أقل مبلغ للتبرع هو ٥٫٠٠٠ KWD."
+        );
+        assert!(reason("ar", "Something new.").ends_with("Something new."));
+    }
+}

@@ -122,14 +122,46 @@ create table fact_performance (
     primary key (tenant_id, day, platform, account_id, ad_id, breakdown, geo_key)
 );
 
+-- Rollups for the dashboards, rebuilt for the loaded days in the load's own transaction (tables with
+-- policies: materialized views cannot carry row-level security).
+create table rollup_campaign_day (
+    tenant_id uuid not null,
+    day date not null,
+    platform text not null,
+    campaign_id text not null,
+    campaign_name text not null,
+    currency text not null,
+    impressions bigint not null,
+    clicks bigint not null,
+    spend_micros bigint not null,
+    conversions numeric(20, 6) not null,
+    conversion_value_micros bigint not null,
+    primary key (tenant_id, day, platform, campaign_id, currency)
+);
+create table rollup_region_day (
+    tenant_id uuid not null,
+    day date not null,
+    platform text not null,
+    -- null: a region key no lookup knows yet (its spend is kept, never dropped).
+    region_code text,
+    currency text not null,
+    impressions bigint not null,
+    clicks bigint not null,
+    spend_micros bigint not null
+);
+create index rollup_region_day_key on rollup_region_day (tenant_id, day, platform);
+
 do $$
 declare t text;
 begin
-    foreach t in array array['ingest_runs', 'ingest_rejects', 'fact_performance'] loop
+    foreach t in array array['ingest_runs', 'ingest_rejects', 'fact_performance', 'rollup_campaign_day', 'rollup_region_day'] loop
         execute format('alter table %I enable row level security', t);
         execute format('alter table %I force row level security', t);
         execute format('create policy %I on %I using (tenant_id = app_current_tenant())
                         with check (tenant_id = app_current_tenant())', t || '_tenant', t);
         execute format('grant select, insert, update on %I to cadence_app', t);
+        if t like 'rollup_%' then
+            execute format('grant delete on %I to cadence_app', t);
+        end if;
     end loop;
 end $$;

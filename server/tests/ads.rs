@@ -181,6 +181,26 @@ async fn insights_load_exactly_and_a_re_read_window_revises_without_counting_twi
             "300.000000".into()
         )
     );
+
+    // The campaign × day rollup agrees with the fact to the micro, day by day.
+    let mut c = team.app.app_conn().await;
+    let mut tx = scoped(&mut c, &team.scope).await;
+    let mismatches: i64 = sqlx::query_scalar(
+        "select count(*) from (
+            select day, campaign_id, sum(spend_micros) as s, sum(impressions) as i
+              from fact_performance where breakdown = 'none' group by day, campaign_id) f
+          full join rollup_campaign_day r using (day, campaign_id)
+         where r.spend_micros is distinct from f.s or r.impressions is distinct from f.i",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let rolled: i64 = sqlx::query_scalar("select sum(spend_micros)::int8 from rollup_campaign_day")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((mismatches, rolled), (0, revised_micros));
 }
 
 #[tokio::test]
@@ -315,6 +335,18 @@ async fn regions_map_by_loose_name_and_unknown_ones_keep_their_spend() {
     tx.commit().await.unwrap();
     let expected: Vec<String> = (1..=14).map(|i| format!("JM-{i:02}")).collect();
     assert_eq!(mapped, expected, "all 14 parishes by Meta region name");
+    // The region rollup keeps the unmapped region's spend (region null), never drops it.
+    let mut c = team.app.app_conn().await;
+    let mut tx = scoped(&mut c, &team.scope).await;
+    let (regions, unknown): (i64, Option<i64>) = sqlx::query_as(
+        "select count(region_code), sum(spend_micros) filter (where region_code is null)::int8
+           from rollup_region_day",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((regions, unknown), (14, Some(7_250_000)));
 }
 
 #[tokio::test]

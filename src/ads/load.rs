@@ -240,6 +240,9 @@ pub async fn load_meta(
     }
     report.unmapped_accounts = unmapped_accounts.into_keys().collect();
     report.unmapped_regions = unmapped_regions.into_iter().collect();
+    if let (Some(from), Some(to)) = (from, to) {
+        rebuild_rollups(&mut tx, Platform::Meta, from, to).await?;
+    }
     sqlx::query(
         "update ingest_runs set status = 'succeeded', window_from = $2, window_to = $3,
                 rows_read = $4, rows_loaded = $5, rows_rejected = $6, rows_unmapped = $7,
@@ -258,6 +261,56 @@ pub async fn load_meta(
     tx.commit().await?;
     report.run_id = Some(run_id);
     Ok(report)
+}
+
+/// Rebuilds the dashboard rollups of `platform` for the days `from..=to` from the fact, in the
+/// load's transaction (so readers never see a fact and rollups that disagree).
+async fn rebuild_rollups(
+    tx: &mut sqlx::PgConnection,
+    platform: Platform,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<()> {
+    for table in ["rollup_campaign_day", "rollup_region_day"] {
+        sqlx::query(&format!(
+            "delete from {table} where platform = $1 and day between $2 and $3"
+        ))
+        .bind(platform.as_str())
+        .bind(from)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "insert into rollup_campaign_day (tenant_id, day, platform, campaign_id, campaign_name,
+                currency, impressions, clicks, spend_micros, conversions, conversion_value_micros)
+         select app_current_tenant(), day, platform, campaign_id, max(campaign_name), currency,
+                sum(impressions), sum(clicks), sum(spend_micros), sum(conversions),
+                sum(conversion_value_micros)
+           from fact_performance
+          where platform = $1 and breakdown = 'none' and day between $2 and $3
+          group by day, platform, campaign_id, currency",
+    )
+    .bind(platform.as_str())
+    .bind(from)
+    .bind(to)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into rollup_region_day (tenant_id, day, platform, region_code, currency,
+                impressions, clicks, spend_micros)
+         select app_current_tenant(), day, platform, region_code, currency, sum(impressions),
+                sum(clicks), sum(spend_micros)
+           from fact_performance
+          where platform = $1 and breakdown = 'region' and day between $2 and $3
+          group by day, platform, region_code, currency",
+    )
+    .bind(platform.as_str())
+    .bind(from)
+    .bind(to)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// The report of an earlier successful run of the same file, marked as a duplicate.

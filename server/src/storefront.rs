@@ -338,11 +338,11 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
         return html_response(StatusCode::OK, html.to_string());
     }
     let loaded: cadence::Result<(StorefrontProfile, Page)> = async {
-        let home = data::home_from(&data);
-        let profile = home.profile.clone();
+        // Only the home needs the items as visitors see them; other pages need the profile.
+        let profile = data.0.clone();
         let lang = profile.language.clone();
         let page = match path.as_str() {
-            "/" => Page::Home(home),
+            "/" => Page::Home(data::home_from(&data)),
             "/cart" => Page::Cart(data::cart(&db, &tenant, &cart_cookie, &lang).await?),
             "/thanks" => {
                 let reference = param("ref").and_then(|r| Uuid::parse_str(&r).ok());

@@ -435,15 +435,20 @@ async fn conversions_link_to_first_and_last_touch_and_count_by_channel() {
     assert_eq!(d.lines.len(), 1);
     assert_eq!(d.money(d.amount), "20.00 USD");
     assert_eq!(
-        d.first_touch.as_ref().unwrap().utm_source.as_deref(),
+        d.first_touch
+            .as_ref()
+            .unwrap()
+            .arrival
+            .utm_source
+            .as_deref(),
         Some("google")
     );
     assert_eq!(
-        d.first_touch.as_ref().unwrap().gclid.as_deref(),
+        d.first_touch.as_ref().unwrap().arrival.gclid.as_deref(),
         Some("abc")
     );
     assert_eq!(
-        d.last_touch.as_ref().unwrap().utm_source.as_deref(),
+        d.last_touch.as_ref().unwrap().arrival.utm_source.as_deref(),
         Some("facebook")
     );
     assert_eq!(d.history.len(), 1);

@@ -11,18 +11,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-/// A visit a record is attributed to.
+/// A visit a record is attributed to: how the visitor arrived, and when.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TouchVisit {
-    pub utm_source: Option<String>,
-    pub utm_medium: Option<String>,
-    pub utm_campaign: Option<String>,
-    pub utm_term: Option<String>,
-    pub utm_content: Option<String>,
-    pub gclid: Option<String>,
-    pub fbclid: Option<String>,
-    pub referrer: Option<String>,
-    pub landing_path: String,
+    #[sqlx(flatten)]
+    pub arrival: super::Arrival,
     pub created_at: DateTime<Utc>,
 }
 

@@ -6,8 +6,9 @@ use crate::db::Database;
 use crate::tenancy::TenantScope;
 use uuid::Uuid;
 
-/// What a landing request tells about where the visitor came from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a landing request tells about where the visitor came from (also read back from a stored
+/// visit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Arrival {
     pub utm_source: Option<String>,
     pub utm_medium: Option<String>,

@@ -49,22 +49,25 @@ pub async fn load_record(kind: String, id: cadence::Uuid) -> Result<RecordDetail
     let kind = cadence::commerce::RecordKind::parse(&kind).ok_or(AppError::NotFound)?;
     let d = cadence::commerce::record_detail(&p.db, &p.staff(), kind, id).await?;
     let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-    let touch = |v: &cadence::commerce::TouchVisit| TouchView {
-        when: when(v.created_at),
-        facts: [
-            ("Source", &v.utm_source),
-            ("Medium", &v.utm_medium),
-            ("Campaign", &v.utm_campaign),
-            ("Term", &v.utm_term),
-            ("Content", &v.utm_content),
-            ("Google click id", &v.gclid),
-            ("Facebook click id", &v.fbclid),
-            ("Referrer", &v.referrer),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
-        .chain([("Landing page".to_string(), v.landing_path.clone())])
-        .collect(),
+    let touch = |t: &cadence::commerce::TouchVisit| {
+        let v = &t.arrival;
+        TouchView {
+            when: when(t.created_at),
+            facts: [
+                ("Source", &v.utm_source),
+                ("Medium", &v.utm_medium),
+                ("Campaign", &v.utm_campaign),
+                ("Term", &v.utm_term),
+                ("Content", &v.utm_content),
+                ("Google click id", &v.gclid),
+                ("Facebook click id", &v.fbclid),
+                ("Referrer", &v.referrer),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
+            .chain([("Landing page".to_string(), v.landing_path.clone())])
+            .collect(),
+        }
     };
     Ok(RecordDetailView {
         kind: kind.as_str().into(),

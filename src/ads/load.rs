@@ -3,7 +3,6 @@
 //! re-read window revises numbers and never counts twice.
 
 use super::{FactRow, Platform, Reject, RunReport, normalize_region_name, parse_meta_insight};
-use crate::access::authorize;
 use crate::commerce::Staff;
 use crate::db::Database;
 use crate::{Error, Result};
@@ -24,15 +23,7 @@ pub async fn map_account(
     account_id: &str,
     name: &str,
 ) -> Result<()> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "analytics.ingest",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "analytics.ingest").await?;
     let account_id = account_id.trim().trim_start_matches("act_");
     if account_id.is_empty()
         || account_id.len() > 64
@@ -89,15 +80,7 @@ pub async fn ingest_meta_jsonl(
     source: &str,
     bytes: &[u8],
 ) -> Result<RunReport> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "analytics.ingest",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "analytics.ingest").await?;
     let sha = hex::encode(sha2::Sha256::digest(bytes));
     load_meta(
         db,
@@ -437,15 +420,7 @@ pub async fn overview(
     db: &Database,
     who: &Staff<'_>,
 ) -> Result<(Vec<(String, String, String)>, Vec<RunRow>)> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "analytics.read",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "analytics.read").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     let accounts = sqlx::query_as(
         "select platform, account_id, name from ad_accounts order by platform, account_id",
@@ -465,15 +440,7 @@ pub async fn overview(
 
 /// One run with its stored rejects (line, reason). Needs `analytics.read`.
 pub async fn run_detail(db: &Database, who: &Staff<'_>, id: Uuid) -> Result<(RunRow, Vec<Reject>)> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "analytics.read",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "analytics.read").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     let run: RunRow = sqlx::query_as(
         "select id, source, stream, status, rows_read, rows_loaded, rows_rejected, rows_unmapped,

@@ -116,6 +116,21 @@ pub struct Staff<'a> {
     pub meta: &'a RequestMeta,
 }
 
+impl Staff<'_> {
+    /// Checks `privilege` for this staff member in their tenant (a refusal is audited).
+    pub async fn authorize(&self, db: &Database, privilege: &str) -> Result<()> {
+        authorize(
+            db,
+            self.catalog,
+            self.principal,
+            self.scope,
+            privilege,
+            self.meta,
+        )
+        .await
+    }
+}
+
 fn amount(label: &str, raw: &str, currency: Currency) -> Result<Option<Decimal>> {
     if raw.trim().is_empty() {
         return Ok(None);
@@ -133,15 +148,7 @@ pub async fn save_item(
     id: Option<Uuid>,
     input: &ItemInput,
 ) -> Result<Uuid> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "catalog.write",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "catalog.write").await?;
     let kind = ItemKind::parse(&input.kind)
         .ok_or_else(|| Error::Validation("Choose product, service or donation campaign.".into()))?;
     let title = input.title.trim();
@@ -253,15 +260,7 @@ pub async fn save_item(
 
 /// Archives (hides from the storefront, keeps for the records) or restores an item.
 pub async fn set_archived(db: &Database, who: &Staff<'_>, id: Uuid, archived: bool) -> Result<()> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "catalog.write",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "catalog.write").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     let done = sqlx::query(
         "update catalog_items set archived_at = case when $2 then now() end, updated_at = now() where id = $1",

@@ -3,7 +3,6 @@
 //! the audit log. Needs `orders.read`.
 
 use super::{RecordKind, Staff};
-use crate::access::authorize;
 use crate::db::Database;
 use crate::money::{Currency, Money};
 use crate::{Error, Result};
@@ -124,15 +123,7 @@ pub async fn record_detail(
     kind: RecordKind,
     id: Uuid,
 ) -> Result<RecordDetail> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "orders.read",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "orders.read").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     let head: Head = sqlx::query_as(head_sql(kind))
         .bind(id)

@@ -3,7 +3,6 @@
 //! summary by channel.
 
 use super::{RecordKind, Staff};
-use crate::access::authorize;
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::db::Database;
 use crate::money::{Currency, Money};
@@ -82,15 +81,7 @@ pub async fn list_records(
     kind: RecordKind,
     f: &RecordFilter,
 ) -> Result<Vec<RecordRow>> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "orders.read",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "orders.read").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     let rows = sqlx::query_as(&format!(
         "select * from ({}) x
@@ -123,15 +114,7 @@ pub async fn change_status(
     to: &str,
     fulfilled: Option<&str>,
 ) -> Result<()> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "orders.write",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "orders.write").await?;
     let table = match kind {
         RecordKind::Order => "orders",
         RecordKind::Donation => "donations",
@@ -225,15 +208,7 @@ pub async fn export_csv(
     kind: RecordKind,
     f: &RecordFilter,
 ) -> Result<String> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "exports.create",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "exports.create").await?;
     let rows = list_records(
         db,
         who,
@@ -299,15 +274,7 @@ pub async fn channel_summary(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(i64, Vec<ChannelRow>)> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "orders.read",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "orders.read").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     let visits: i64 = sqlx::query_scalar(
         "select count(*) from visits where created_at >= $1::date and created_at < $2::date + 1",

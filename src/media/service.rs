@@ -2,7 +2,6 @@
 //! stored with its thumbnail, recorded and audited), reading it back, and removing it.
 
 use super::{CheckedImage, MediaStore, MediaView, check_image};
-use crate::access::authorize;
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::commerce::Staff;
 use crate::db::Database;
@@ -41,15 +40,7 @@ pub async fn upload(
     original_name: &str,
     bytes: Vec<u8>,
 ) -> Result<MediaView> {
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        purpose.privilege(),
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, purpose.privilege()).await?;
     if let Purpose::Item(item) = purpose {
         let mut tx = db.tenant_tx(who.scope).await?;
         let count: Option<i64> = sqlx::query_scalar(
@@ -226,15 +217,7 @@ pub async fn remove(db: &Database, store: &MediaStore, who: &Staff<'_>, id: Uuid
     } else {
         "catalog.write"
     };
-    authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        privilege,
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, privilege).await?;
     let mut tx = db.tenant_tx(who.scope).await?;
     sqlx::query("delete from media where id = $1")
         .bind(id)

@@ -241,15 +241,7 @@ pub async fn save_settings(
     s: &StorefrontSettings,
 ) -> Result<()> {
     use crate::Error;
-    crate::access::authorize(
-        db,
-        who.catalog,
-        who.principal,
-        who.scope,
-        "storefront.manage",
-        who.meta,
-    )
-    .await?;
+    who.authorize(db, "storefront.manage").await?;
     let c = check(s)?;
     let opt = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     let mut tx = db.tenant_tx(who.scope).await?;

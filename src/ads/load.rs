@@ -1,4 +1,4 @@
-//! Loading ad rows into a tenant's fact: account mapping, one run per load (counts, status,
+//! Loading ad rows into a tenant's fact: one run per load (counts, status,
 //! rejects with reasons), region mapping, and an idempotent upsert on the fact's natural key so a
 //! re-read window revises numbers and never counts twice.
 
@@ -14,60 +14,6 @@ use uuid::Uuid;
 const BATCH: usize = 5_000;
 /// Rejected rows kept with their text per run (all are counted).
 const KEEP_REJECTS: usize = 1_000;
-
-/// Connects an ad account to the staff member's tenant. An account belongs to one tenant.
-pub async fn map_account(
-    db: &Database,
-    who: &Staff<'_>,
-    platform: Platform,
-    account_id: &str,
-    name: &str,
-) -> Result<()> {
-    who.authorize(db, "analytics.ingest").await?;
-    let account_id = account_id.trim().trim_start_matches("act_");
-    if account_id.is_empty()
-        || account_id.len() > 64
-        || !account_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Error::Validation(
-            "Enter the account id as the platform shows it (digits, letters, - or _).".into(),
-        ));
-    }
-    let mut tx = db.tenant_tx(who.scope).await?;
-    let inserted = sqlx::query(
-        "insert into ad_accounts (tenant_id, platform, account_id, name)
-         values (app_current_tenant(), $1, $2, $3)",
-    )
-    .bind(platform.as_str())
-    .bind(account_id)
-    .bind(name.trim())
-    .execute(&mut *tx)
-    .await;
-    match inserted {
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(Error::Validation(format!(
-                "The {} account {account_id} is already connected to a workspace.",
-                platform.as_str()
-            )));
-        }
-        other => {
-            other?;
-        }
-    }
-    crate::audit::record(
-        &mut tx,
-        who.meta,
-        crate::audit::AuditEvent::new("ads.account.map", crate::audit::Outcome::Success)
-            .tenant(who.scope.tenant_id().0)
-            .actor(who.principal.user_id)
-            .target(format!("{} {account_id}", platform.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 /// Loads a file of Meta insights records (JSON lines, as Airbyte writes them) into the staff
 /// member's tenant. Rows of accounts mapped elsewhere or nowhere are not loaded (counted as
@@ -397,72 +343,4 @@ async fn upsert(
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-/// An ingest run as listed.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct RunRow {
-    pub id: Uuid,
-    pub source: String,
-    pub stream: String,
-    pub status: String,
-    pub rows_read: i32,
-    pub rows_loaded: i32,
-    pub rows_rejected: i32,
-    pub rows_unmapped: i32,
-    pub window_from: Option<chrono::NaiveDate>,
-    pub window_to: Option<chrono::NaiveDate>,
-    pub started_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// The tenant's mapped accounts and most recent runs. Needs `analytics.read`.
-pub async fn overview(
-    db: &Database,
-    who: &Staff<'_>,
-) -> Result<(Vec<(String, String, String)>, Vec<RunRow>)> {
-    who.authorize(db, "analytics.read").await?;
-    let mut tx = db.tenant_tx(who.scope).await?;
-    let accounts = sqlx::query_as(
-        "select platform, account_id, name from ad_accounts order by platform, account_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let runs = sqlx::query_as(
-        "select id, source, stream, status, rows_read, rows_loaded, rows_rejected, rows_unmapped,
-                window_from, window_to, started_at
-           from ingest_runs order by started_at desc limit 20",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok((accounts, runs))
-}
-
-/// One run with its stored rejects (line, reason). Needs `analytics.read`.
-pub async fn run_detail(db: &Database, who: &Staff<'_>, id: Uuid) -> Result<(RunRow, Vec<Reject>)> {
-    who.authorize(db, "analytics.read").await?;
-    let mut tx = db.tenant_tx(who.scope).await?;
-    let run: RunRow = sqlx::query_as(
-        "select id, source, stream, status, rows_read, rows_loaded, rows_rejected, rows_unmapped,
-                window_from, window_to, started_at
-           from ingest_runs where id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(Error::NotFound)?;
-    let rejects: Vec<(i32, String)> = sqlx::query_as(
-        "select line, reason from ingest_rejects where run_id = $1 order by line limit 1000",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok((
-        run,
-        rejects
-            .into_iter()
-            .map(|(line, reason)| Reject { line, reason })
-            .collect(),
-    ))
 }

@@ -5,10 +5,18 @@ mod model;
 pub use model::*;
 
 #[cfg(feature = "ssr")]
+mod accounts;
+#[cfg(feature = "ssr")]
 mod load;
 #[cfg(feature = "ssr")]
 mod meta;
 #[cfg(feature = "ssr")]
+mod runs;
+#[cfg(feature = "ssr")]
+pub use accounts::*;
+#[cfg(feature = "ssr")]
 pub use load::*;
 #[cfg(feature = "ssr")]
 pub use meta::*;
+#[cfg(feature = "ssr")]
+pub use runs::*;

@@ -10,35 +10,20 @@ use common::*;
 
 struct Team {
     app: TestApp,
-    catalog: cadence::access::RoleCatalog,
-    principal: cadence::access::Principal,
+    parts: StaffParts,
     scope: cadence::tenancy::TenantScope,
 }
 
 impl Team {
     async fn new(app: TestApp) -> Team {
         let m = app.member_of_new_tenant("Ad Agency Client").await;
-        let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
-        let principal = cadence::access::principal(&app.db, m.user_id)
-            .await
-            .unwrap();
-        let scope = cadence::access::enter_tenant(&catalog, &principal, m.tenant.scope.tenant_id())
-            .unwrap();
-        Team {
-            app,
-            catalog,
-            principal,
-            scope,
-        }
+        let parts = StaffParts::of(&app, &m).await;
+        let scope = parts.scope.clone();
+        Team { app, parts, scope }
     }
 
     fn staff<'a>(&'a self, meta: &'a cadence::audit::RequestMeta) -> Staff<'a> {
-        Staff {
-            catalog: &self.catalog,
-            principal: &self.principal,
-            scope: &self.scope,
-            meta,
-        }
+        self.parts.staff(meta)
     }
 
     async fn ingest(&self, lines: &[String]) -> cadence::ads::RunReport {

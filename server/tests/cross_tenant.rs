@@ -493,18 +493,9 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
 
 /// B sells (an item with an image, and an order for it) and loads ad data.
 async fn b_sales(app: &TestApp, b: &Member) -> (cadence::Uuid, cadence::Uuid, cadence::Uuid) {
-    let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
-    let bp = cadence::access::principal(&app.db, b.user_id)
-        .await
-        .unwrap();
-    let bscope = cadence::access::enter_tenant(&catalog, &bp, b.tenant.scope.tenant_id()).unwrap();
+    let parts = StaffParts::of(app, b).await;
     let meta = Default::default();
-    let bstaff = cadence::commerce::Staff {
-        catalog: &catalog,
-        principal: &bp,
-        scope: &bscope,
-        meta: &meta,
-    };
+    let bstaff = parts.staff(&meta);
     let item = cadence::commerce::save_item(
         &app.db,
         &bstaff,

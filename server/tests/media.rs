@@ -279,18 +279,8 @@ async fn item_images_show_on_the_storefront_and_stay_inside_their_tenant() {
     let a = app.member_of_new_tenant("Shop A").await;
     let b = app.member_of_new_tenant("Shop B").await;
     let meta = cadence::audit::RequestMeta::default();
-    let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
-    let principal = cadence::access::principal(&app.db, a.user_id)
-        .await
-        .unwrap();
-    let scope =
-        cadence::access::enter_tenant(&catalog, &principal, a.tenant.scope.tenant_id()).unwrap();
-    let staff = cadence::commerce::Staff {
-        catalog: &catalog,
-        principal: &principal,
-        scope: &scope,
-        meta: &meta,
-    };
+    let parts = StaffParts::of(&app, &a).await;
+    let staff = parts.staff(&meta);
     let item = cadence::commerce::save_item(
         &app.db,
         &staff,

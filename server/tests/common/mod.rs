@@ -346,3 +346,39 @@ impl TestApp {
         }
     }
 }
+
+/// What core calls need to act as a member in their tenant: the role catalog, their principal and
+/// their scope.
+pub struct StaffParts {
+    pub catalog: cadence::access::RoleCatalog,
+    pub principal: cadence::access::Principal,
+    pub scope: cadence::tenancy::TenantScope,
+}
+
+impl StaffParts {
+    pub async fn of(app: &TestApp, m: &Member) -> StaffParts {
+        let catalog = cadence::access::load_catalog(&app.db).await.unwrap();
+        let principal = cadence::access::principal(&app.db, m.user_id)
+            .await
+            .unwrap();
+        let scope = cadence::access::enter_tenant(&catalog, &principal, m.tenant.scope.tenant_id())
+            .unwrap();
+        StaffParts {
+            catalog,
+            principal,
+            scope,
+        }
+    }
+
+    pub fn staff<'a>(
+        &'a self,
+        meta: &'a cadence::audit::RequestMeta,
+    ) -> cadence::commerce::Staff<'a> {
+        cadence::commerce::Staff {
+            catalog: &self.catalog,
+            principal: &self.principal,
+            scope: &self.scope,
+            meta,
+        }
+    }
+}

@@ -11,6 +11,7 @@ const row = (account, ad, day, spend) => JSON.stringify({
 });
 
 test('staff upload an ad export and read its run report', async ({ page }) => {
+  test.setTimeout(60_000);
   const account = `9${Date.now()}${Math.floor(Math.random() * 1000)}`;
   await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
   await expect(page.locator('[data-test="welcome"]')).toBeVisible();

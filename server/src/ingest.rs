@@ -28,12 +28,18 @@ pub async fn meta_file(
     }
     let sha = hex::encode(hasher.finalize());
     let started = std::time::Instant::now();
-    let report = cadence::ads::load_meta(
+    let format = cadence::ads::FileFormat::Airbyte(cadence::ads::Stream::MetaInsights);
+    let spec = cadence::ads::LoadSpec {
+        stream: cadence::ads::Stream::MetaInsights,
+        source: format!("cli:{}", path.display()),
+        sha: Some(sha),
+        actor: None,
+    };
+    let report = cadence::ads::load_file(
         db,
         &tenant.scope,
-        None,
-        &format!("cli:{}", path.display()),
-        &sha,
+        &spec,
+        &format,
         std::io::BufReader::with_capacity(1 << 20, open()?),
     )
     .await?;

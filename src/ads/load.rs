@@ -1,206 +1,436 @@
-//! Loading ad rows into a tenant's fact: one run per load (counts, status,
-//! rejects with reasons), region mapping, and an idempotent upsert on the fact's natural key so a
-//! re-read window revises numbers and never counts twice.
+//! Loading ad rows into a tenant's model: one run per load (counts, status, rejects with reasons,
+//! unmapped accounts and regions), performance rows streamed with `COPY` into a temporary stage
+//! and upserted into the fact on its natural key (a re-read window revises numbers and never
+//! counts twice), the rollups rebuilt and the dimensions merged in the same transaction.
 
-use super::{FactRow, Platform, Reject, RunReport, normalize_region_name, parse_meta_insight};
+use super::pipeline::{self, Chunk, Context, Parser};
+use super::{Platform, Reject, RunReport, Stream, normalize_region_name};
 use crate::commerce::Staff;
 use crate::db::Database;
+use crate::tenancy::TenantScope;
 use crate::{Error, Result};
 use sha2::Digest;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
-/// Rows per upsert statement.
-const BATCH: usize = 5_000;
-/// Rejected rows kept with their text per run (all are counted).
-const KEEP_REJECTS: usize = 1_000;
+/// Staged rows per upsert into the fact.
+const FLUSH_ROWS: usize = 50_000;
 
-/// Loads a file of Meta insights records (JSON lines, as Airbyte writes them) into the staff
-/// member's tenant. Rows of accounts mapped elsewhere or nowhere are not loaded (counted as
-/// unmapped); bad rows are rejected with their reason and the good ones load; the same file a
-/// second time changes nothing.
-#[tracing::instrument(name = "Load Meta insights", skip_all, fields(tenant_id = %who.scope.tenant_id(), bytes = bytes.len()))]
+/// What is being loaded, and from where.
+#[derive(Clone, Debug)]
+pub struct LoadSpec {
+    pub stream: Stream,
+    /// Shown in the run list: a file name, `cli:path` or `airbyte:schema.table`.
+    pub source: String,
+    /// The file's SHA-256: a file loaded before is not loaded again.
+    pub sha: Option<String>,
+    pub actor: Option<Uuid>,
+}
+
+/// A file's declared format.
+#[derive(Clone, Debug)]
+pub enum FileFormat {
+    /// Airbyte records as JSON lines (bare, raw-table rows or protocol messages).
+    Airbyte(Stream),
+}
+
+/// Loads an uploaded file into the staff member's tenant. Rows of accounts mapped elsewhere or
+/// nowhere are not loaded (counted as unmapped); bad rows are rejected with their reason and the
+/// good ones load; the same file a second time changes nothing.
+#[tracing::instrument(name = "Load an uploaded ad-data file", skip_all, fields(tenant_id = %who.scope.tenant_id(), bytes = bytes.len()))]
+pub async fn ingest_upload(
+    db: &Database,
+    who: &Staff<'_>,
+    format: &FileFormat,
+    source: &str,
+    bytes: Vec<u8>,
+) -> Result<RunReport> {
+    who.authorize(db, "analytics.ingest").await?;
+    let spec = LoadSpec {
+        stream: match format {
+            FileFormat::Airbyte(s) => *s,
+        },
+        source: source.chars().take(200).collect(),
+        sha: Some(hex::encode(sha2::Sha256::digest(&bytes))),
+        actor: Some(who.principal.user_id),
+    };
+    load_file(db, who.scope, &spec, format, std::io::Cursor::new(bytes)).await
+}
+
+/// Kept for callers of the first version: a Meta insights JSONL upload.
 pub async fn ingest_meta_jsonl(
     db: &Database,
     who: &Staff<'_>,
     source: &str,
     bytes: &[u8],
 ) -> Result<RunReport> {
-    who.authorize(db, "analytics.ingest").await?;
-    let sha = hex::encode(sha2::Sha256::digest(bytes));
-    load_meta(
-        db,
-        who.scope,
-        Some(who.principal.user_id),
-        source,
-        &sha,
-        bytes,
-    )
-    .await
+    let format = FileFormat::Airbyte(Stream::MetaInsights);
+    ingest_upload(db, who, &format, source, bytes.to_vec()).await
 }
 
-/// Streams Meta insights lines from `input` into the scoped tenant's fact, in batches, inside one
-/// transaction (all or nothing). `sha` identifies the file (a file loaded before is not loaded
-/// again). For uploads through [`ingest_meta_jsonl`], and for the operator's `cadence ingest`.
-pub async fn load_meta(
+/// The first non-blank line of what `input` has buffered (not consumed).
+fn first_line(input: &mut impl std::io::BufRead) -> Result<String> {
+    let buf = input
+        .fill_buf()
+        .map_err(|e| Error::Validation(format!("The file could not be read: {e}")))?;
+    let text = String::from_utf8_lossy(&buf[..buf.len().min(1 << 20)]);
+    Ok(text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .to_string())
+}
+
+/// Refuses a file that is not what it was declared to be, before anything is recorded.
+fn check_declared(stream: Stream, first: &str) -> Result<()> {
+    let not_jsonl = || {
+        Error::Validation(
+            "That file is not JSON lines: each line must be one Airbyte record (a JSON object)."
+                .into(),
+        )
+    };
+    let v: serde_json::Value = serde_json::from_str(first.trim()).map_err(|_| not_jsonl())?;
+    if !v.is_object() {
+        return Err(not_jsonl());
+    }
+    let r = super::meta::record(&v);
+    let has = |path: &str| super::entities::get(r, path).is_some();
+    let (ok, needs) = match stream {
+        Stream::MetaInsights => (has("date_start"), "date_start"),
+        Stream::GooglePerformance => (has("segments.date"), "segments.date"),
+        Stream::MetaCampaigns | Stream::MetaAdSets | Stream::MetaAds => {
+            (has("id") && !has("date_start"), "id (and no date_start)")
+        }
+        Stream::GoogleCampaigns | Stream::GoogleBudgets => (has("campaign.id"), "campaign.id"),
+        Stream::GoogleAdGroups => (has("ad_group.id"), "ad_group.id"),
+    };
+    if !ok {
+        return Err(Error::Validation(format!(
+            "That file does not look like {}: its first record has no {needs}.",
+            stream.label()
+        )));
+    }
+    Ok(())
+}
+
+/// Loads a file (already read into a buffered reader) into the scoped tenant.
+pub async fn load_file<R: std::io::BufRead + Send + 'static>(
     db: &Database,
-    scope: &crate::tenancy::TenantScope,
-    actor: Option<Uuid>,
-    source: &str,
-    sha: &str,
-    mut input: impl std::io::BufRead,
+    scope: &TenantScope,
+    spec: &LoadSpec,
+    format: &FileFormat,
+    mut input: R,
 ) -> Result<RunReport> {
-    if let Some(previous) = previous_run(db, scope, sha).await? {
+    if let Some(sha) = &spec.sha
+        && let Some(previous) = previous_run(db, scope, sha).await?
+    {
         return Ok(previous);
     }
-    let mut report = RunReport::default();
+    let FileFormat::Airbyte(stream) = format;
+    check_declared(*stream, &first_line(&mut input)?)?;
+    if stream.is_entity() {
+        let mut lines = Vec::new();
+        for (i, line) in input.lines().enumerate() {
+            let line =
+                line.map_err(|e| Error::Validation(format!("The file could not be read: {e}")))?;
+            if !line.trim().is_empty() {
+                lines.push((i as i32 + 1, line));
+            }
+        }
+        return super::entity_load::load_entities(db, scope, spec, lines).await;
+    }
+    let ctx = context(db, scope, stream.platform()).await?;
+    let (to_workers, from_workers) = pipeline::start(ctx, 2);
+    pipeline::read_lines(input, to_workers);
+    load_facts(db, scope, spec, from_workers).await
+}
+
+/// What the parsing workers need: the platform's parser with the tenant's conversion actions,
+/// its accounts and the region keys it knows.
+pub(crate) async fn context(
+    db: &Database,
+    scope: &TenantScope,
+    platform: Platform,
+) -> Result<Context> {
     let mut tx = db.tenant_tx(scope).await?;
-    let mine: HashSet<String> =
-        sqlx::query_scalar("select account_id from ad_accounts where platform = 'meta'")
+    let accounts: HashSet<String> =
+        sqlx::query_scalar("select account_id from ad_accounts where platform = $1")
+            .bind(platform.as_str())
             .fetch_all(&mut *tx)
             .await?
             .into_iter()
             .collect();
-    let regions = region_names(&mut tx).await?;
+    let mut actions: Vec<String> = sqlx::query_scalar(
+        "select action_type from conversion_actions where platform = $1 order by action_type",
+    )
+    .bind(platform.as_str())
+    .fetch_all(&mut *tx)
+    .await?;
+    if actions.is_empty() {
+        actions = super::DEFAULT_CONVERSION_ACTIONS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    }
+    let regions = region_keys(&mut tx, platform).await?;
+    tx.commit().await?;
+    let parse: Parser = match platform {
+        Platform::Meta => Box::new(move |line| {
+            let list: Vec<&str> = actions.iter().map(String::as_str).collect();
+            super::parse_meta_insight(line, &list)
+        }),
+        _ => Box::new(|_| Err("this platform's records are read from CSV exports".into())),
+    };
+    Ok(Context {
+        parse,
+        accounts,
+        regions,
+    })
+}
+
+/// Region names (normalised), the shared lookup's keys and the tenant's own keys for `platform`
+/// → region code.
+pub(crate) async fn region_keys(
+    tx: &mut sqlx::PgConnection,
+    platform: Platform,
+) -> Result<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "select name, region_code from dim_geo
+         union all select geo_key, region_code from geo_lookup where platform = $1
+         union all select geo_key, region_code from tenant_geo_lookup where platform = $1",
+    )
+    .bind(platform.as_str())
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, code)| (normalize_region_name(&name), code))
+        .collect())
+}
+
+/// Inserts the run row and returns its id.
+pub(crate) async fn start_run(tx: &mut sqlx::PgConnection, spec: &LoadSpec) -> Result<Uuid> {
     let run_id = Uuid::now_v7();
     sqlx::query(
-        "insert into ingest_runs (tenant_id, id, source, stream, file_sha256, status, started_by)
-         values (app_current_tenant(), $1, $2, 'meta.ads_insights', $3, 'running', $4)",
+        "insert into ingest_runs (tenant_id, id, source, stream, platform, file_sha256, status,
+                started_by)
+         values (app_current_tenant(), $1, $2, $3, $4, $5, 'running', $6)",
     )
     .bind(run_id)
-    .bind(source.chars().take(200).collect::<String>())
-    .bind(sha)
-    .bind(actor)
+    .bind(&spec.source)
+    .bind(spec.stream.as_str())
+    .bind(spec.stream.platform().as_str())
+    .bind(&spec.sha)
+    .bind(spec.actor)
     .execute(&mut *tx)
     .await?;
+    Ok(run_id)
+}
 
-    let mut unmapped_accounts = BTreeMap::new();
-    let mut unmapped_regions: BTreeMap<String, i64> = BTreeMap::new();
-    let (mut from, mut to) = (None::<chrono::NaiveDate>, None::<chrono::NaiveDate>);
-    let mut batch: Vec<(FactRow, Option<String>)> = Vec::with_capacity(BATCH);
-    // Within a batch the last row wins for a repeated key (one statement may not touch a row
-    // twice); across batches a later upsert simply revises the row.
-    let mut in_batch: HashMap<(String, String, chrono::NaiveDate, &'static str, String), usize> =
-        HashMap::new();
-    let mut line = String::new();
-    let mut number = 0i32;
-    let mut first = true;
-    loop {
-        line.clear();
-        let n = input
-            .read_line(&mut line)
-            .map_err(|e| Error::Validation(format!("The file could not be read: {e}")))?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        if first {
-            first = false;
-            if !serde_json::from_str::<serde_json::Value>(line.trim()).is_ok_and(|v| v.is_object())
-            {
-                return Err(Error::Validation(
-                    "That file is not JSON lines: each line must be one Airbyte record (a JSON object).".into(),
-                ));
-            }
-        }
-        report.rows_read += 1;
-        let r = match parse_meta_insight(line.trim(), super::DEFAULT_CONVERSION_ACTIONS) {
-            Ok(r) => r,
-            Err(reason) => {
-                report.rows_rejected += 1;
-                if report.rejects.len() < KEEP_REJECTS {
-                    sqlx::query(
-                        "insert into ingest_rejects (tenant_id, run_id, line, reason, raw)
-                         values (app_current_tenant(), $1, $2, $3, $4)",
-                    )
-                    .bind(run_id)
-                    .bind(number)
-                    .bind(&reason)
-                    .bind(line.trim().chars().take(2000).collect::<String>())
-                    .execute(&mut *tx)
-                    .await?;
-                    report.rejects.push(Reject {
-                        line: number,
-                        reason,
-                    });
-                }
-                continue;
-            }
-        };
-        if !mine.contains(&r.account_id) {
-            report.rows_unmapped += 1;
-            unmapped_accounts.insert(r.account_id.clone(), ());
-            continue;
-        }
-        let region = (r.breakdown == "region")
-            .then(|| regions.get(&normalize_region_name(&r.geo_key)).cloned())
-            .flatten();
-        if r.breakdown == "region" && region.is_none() {
-            *unmapped_regions.entry(r.geo_key.clone()).or_default() += r.spend_micros;
-        }
-        from = Some(from.map_or(r.day, |d| d.min(r.day)));
-        to = Some(to.map_or(r.day, |d| d.max(r.day)));
-        let key = (
-            r.account_id.clone(),
-            r.ad_id.clone(),
-            r.day,
-            r.breakdown,
-            r.geo_key.clone(),
-        );
-        match in_batch.get(&key) {
-            Some(&i) => batch[i] = (r, region),
-            None => {
-                in_batch.insert(key, batch.len());
-                batch.push((r, region));
-                report.rows_loaded += 1;
-            }
-        }
-        if batch.len() >= BATCH {
-            upsert(&mut tx, run_id, Platform::Meta, &batch).await?;
-            batch.clear();
-            in_batch.clear();
-        }
+/// Stores rejected rows (the first ones; all are counted).
+pub(crate) async fn store_rejects(
+    tx: &mut sqlx::PgConnection,
+    run_id: Uuid,
+    rejects: &[(i32, String, String)],
+) -> Result<()> {
+    if rejects.is_empty() {
+        return Ok(());
     }
-    if !batch.is_empty() {
-        upsert(&mut tx, run_id, Platform::Meta, &batch).await?;
-    }
-    report.unmapped_accounts = unmapped_accounts.into_keys().collect();
-    report.unmapped_regions = unmapped_regions.into_iter().collect();
-    if let (Some(from), Some(to)) = (from, to) {
-        rebuild_rollups(&mut tx, Platform::Meta, from, to).await?;
-    }
+    sqlx::query(
+        "insert into ingest_rejects (tenant_id, run_id, line, reason, raw)
+         select app_current_tenant(), $1, u.* from unnest($2::int4[], $3::text[], $4::text[]) as u
+         on conflict do nothing",
+    )
+    .bind(run_id)
+    .bind(rejects.iter().map(|r| r.0).collect::<Vec<_>>())
+    .bind(rejects.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+    .bind(rejects.iter().map(|r| r.2.clone()).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Marks the run finished with its counts.
+pub(crate) async fn finish_run(
+    tx: &mut sqlx::PgConnection,
+    run_id: Uuid,
+    report: &RunReport,
+    window: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
+) -> Result<()> {
+    let unmapped = serde_json::to_value(&report.unmapped_regions).unwrap_or_default();
     sqlx::query(
         "update ingest_runs set status = 'succeeded', window_from = $2, window_to = $3,
                 rows_read = $4, rows_loaded = $5, rows_rejected = $6, rows_unmapped = $7,
-                finished_at = now()
+                unmapped_regions = $8, finished_at = now()
           where id = $1",
     )
     .bind(run_id)
-    .bind(from)
-    .bind(to)
+    .bind(window.0)
+    .bind(window.1)
     .bind(report.rows_read)
     .bind(report.rows_loaded)
     .bind(report.rows_rejected)
     .bind(report.rows_unmapped)
+    .bind(unmapped)
     .execute(&mut *tx)
     .await?;
+    Ok(())
+}
+
+/// Streams the workers' chunks into the scoped tenant's fact inside one transaction (all or
+/// nothing), then rebuilds the rollups for the loaded days.
+pub(crate) async fn load_facts(
+    db: &Database,
+    scope: &TenantScope,
+    spec: &LoadSpec,
+    mut chunks: mpsc::Receiver<std::result::Result<Chunk, String>>,
+) -> Result<RunReport> {
+    let platform = spec.stream.platform();
+    let mut report = RunReport::default();
+    let mut tx = db.tenant_tx(scope).await?;
+    let run_id = start_run(&mut tx, spec).await?;
+    sqlx::query(
+        "create temp table fact_stage (line int4, day date, account_id text, campaign_id text,
+                adset_id text, ad_id text, campaign_name text, adset_name text, ad_name text,
+                currency text, breakdown text, geo_key text, region_code text, impressions int8,
+                clicks int8, spend_micros int8, conversions numeric, conversion_value_micros int8,
+                reach int8) on commit drop",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("set local work_mem = '64MB'")
+        .execute(&mut *tx)
+        .await?;
+    let mut unmapped_accounts = std::collections::BTreeSet::new();
+    let mut unmapped_regions: BTreeMap<String, i64> = BTreeMap::new();
+    let mut currencies: BTreeMap<String, String> = BTreeMap::new();
+    let (mut from, mut to) = (None::<chrono::NaiveDate>, None::<chrono::NaiveDate>);
+    let mut staged = 0usize;
+    while let Some(chunk) = chunks.recv().await {
+        let chunk = chunk.map_err(Error::Validation)?;
+        report.rows_read += chunk.read;
+        report.rows_rejected += chunk.rejected;
+        report.rows_unmapped += chunk.unmapped;
+        unmapped_accounts.extend(chunk.unmapped_accounts);
+        for (k, v) in chunk.unmapped_regions {
+            *unmapped_regions.entry(k).or_default() += v;
+        }
+        currencies.extend(chunk.currencies);
+        from = from.min(chunk.from).or(from).or(chunk.from);
+        to = to.max(chunk.to);
+        if report.rejects.len() < 1_000 && !chunk.rejects.is_empty() {
+            let keep: Vec<_> = chunk
+                .rejects
+                .into_iter()
+                .take(1_000 - report.rejects.len())
+                .collect();
+            store_rejects(&mut tx, run_id, &keep).await?;
+            report.rejects.extend(
+                keep.into_iter()
+                    .map(|(line, reason, _)| Reject { line, reason }),
+            );
+        }
+        if chunk.rows > 0 {
+            copy_chunk(&mut tx, chunk.copy).await?;
+            staged += chunk.rows;
+        }
+        if staged >= FLUSH_ROWS {
+            report.rows_loaded += flush(&mut tx, run_id, platform).await?;
+            staged = 0;
+        }
+    }
+    if staged > 0 {
+        report.rows_loaded += flush(&mut tx, run_id, platform).await?;
+    }
+    report.rejects.sort_by_key(|r| r.line);
+    report.unmapped_accounts = unmapped_accounts.into_iter().collect();
+    let mut regions: Vec<(String, i64)> = unmapped_regions.into_iter().collect();
+    regions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    regions.truncate(100);
+    report.unmapped_regions = regions;
+    for (account, currency) in &currencies {
+        sqlx::query(
+            "update ad_accounts set currency = $3
+              where platform = $1 and account_id = $2 and currency is distinct from $3",
+        )
+        .bind(platform.as_str())
+        .bind(account)
+        .bind(currency)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let (Some(from), Some(to)) = (from, to) {
+        rebuild_rollups(&mut tx, platform, from, to).await?;
+    }
+    finish_run(&mut tx, run_id, &report, (from, to)).await?;
     tx.commit().await?;
     report.run_id = Some(run_id);
     Ok(report)
 }
 
+/// Streams one chunk of COPY text into the stage. (Boxed: it keeps the caller's future `Send`
+/// across sqlx's COPY types.)
+fn copy_chunk(
+    conn: &mut sqlx::PgConnection,
+    data: Vec<u8>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>> {
+    Box::pin(async move {
+        let mut copy = conn
+            .copy_in_raw(&format!(
+                "copy fact_stage ({}) from stdin",
+                pipeline::STAGE_COLUMNS
+            ))
+            .await?;
+        copy.send(data).await?;
+        copy.finish().await?;
+        Ok(())
+    })
+}
+
+/// Upserts the staged rows into the fact (the last line wins for a key repeated in the stage),
+/// gives new campaigns, ad sets and ads their first dimension rows, and empties the stage.
+async fn flush(tx: &mut sqlx::PgConnection, run_id: Uuid, platform: Platform) -> Result<i32> {
+    let done = sqlx::query(
+        "insert into fact_performance (tenant_id, platform, run_id, day, account_id, campaign_id,
+                adset_id, ad_id, campaign_name, adset_name, ad_name, currency, breakdown, geo_key,
+                region_code, impressions, clicks, spend_micros, conversions,
+                conversion_value_micros, reach)
+         select distinct on (day, account_id, ad_id, breakdown, geo_key)
+                app_current_tenant(), $1, $2, day, account_id, campaign_id, adset_id, ad_id,
+                campaign_name, adset_name, ad_name, currency, breakdown, geo_key, region_code,
+                impressions, clicks, spend_micros, conversions, conversion_value_micros, reach
+           from fact_stage
+          order by day, account_id, ad_id, breakdown, geo_key, line desc
+         on conflict (tenant_id, day, platform, account_id, ad_id, breakdown, geo_key) do update
+            set campaign_id = excluded.campaign_id, adset_id = excluded.adset_id,
+                campaign_name = excluded.campaign_name, adset_name = excluded.adset_name,
+                ad_name = excluded.ad_name, currency = excluded.currency,
+                region_code = excluded.region_code, impressions = excluded.impressions,
+                clicks = excluded.clicks, spend_micros = excluded.spend_micros,
+                conversions = excluded.conversions,
+                conversion_value_micros = excluded.conversion_value_micros,
+                reach = excluded.reach, run_id = excluded.run_id, updated_at = now()",
+    )
+    .bind(platform.as_str())
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    super::dims::seed_from_stage(tx, platform).await?;
+    sqlx::query("truncate fact_stage").execute(&mut *tx).await?;
+    Ok(done as i32)
+}
+
 /// Rebuilds the dashboard rollups of `platform` for the days `from..=to` from the fact, in the
 /// load's transaction (so readers never see a fact and rollups that disagree).
-async fn rebuild_rollups(
+pub(crate) async fn rebuild_rollups(
     tx: &mut sqlx::PgConnection,
     platform: Platform,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<()> {
-    for table in ["rollup_campaign_day", "rollup_region_day"] {
+    for table in ["rollup_campaign_day", "rollup_ad_day", "rollup_region_day"] {
         sqlx::query(&format!(
             "delete from {table} where platform = $1 and day between $2 and $3"
         ))
@@ -210,7 +440,7 @@ async fn rebuild_rollups(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
+    let statements = [
         "insert into rollup_campaign_day (tenant_id, day, platform, campaign_id, campaign_name,
                 currency, impressions, clicks, spend_micros, conversions, conversion_value_micros)
          select app_current_tenant(), day, platform, campaign_id, max(campaign_name), currency,
@@ -219,13 +449,14 @@ async fn rebuild_rollups(
            from fact_performance
           where platform = $1 and breakdown = 'none' and day between $2 and $3
           group by day, platform, campaign_id, currency",
-    )
-    .bind(platform.as_str())
-    .bind(from)
-    .bind(to)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
+        "insert into rollup_ad_day (tenant_id, day, platform, campaign_id, adset_id, ad_id, ad_name,
+                currency, impressions, clicks, spend_micros, conversions, conversion_value_micros)
+         select app_current_tenant(), day, platform, max(campaign_id), max(adset_id), ad_id,
+                max(ad_name), currency, sum(impressions), sum(clicks), sum(spend_micros),
+                sum(conversions), sum(conversion_value_micros)
+           from fact_performance
+          where platform = $1 and breakdown = 'none' and day between $2 and $3
+          group by day, platform, ad_id, currency",
         "insert into rollup_region_day (tenant_id, day, platform, region_code, currency,
                 impressions, clicks, spend_micros)
          select app_current_tenant(), day, platform, region_code, currency, sum(impressions),
@@ -233,21 +464,20 @@ async fn rebuild_rollups(
            from fact_performance
           where platform = $1 and breakdown = 'region' and day between $2 and $3
           group by day, platform, region_code, currency",
-    )
-    .bind(platform.as_str())
-    .bind(from)
-    .bind(to)
-    .execute(&mut *tx)
-    .await?;
+    ];
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(platform.as_str())
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+    }
     Ok(())
 }
 
 /// The report of an earlier successful run of the same file, marked as a duplicate.
-async fn previous_run(
-    db: &Database,
-    scope: &crate::tenancy::TenantScope,
-    sha: &str,
-) -> Result<Option<RunReport>> {
+async fn previous_run(db: &Database, scope: &TenantScope, sha: &str) -> Result<Option<RunReport>> {
     let mut tx = db.tenant_tx(scope).await?;
     let row: Option<(Uuid, i32, i32, i32, i32)> = sqlx::query_as(
         "select id, rows_read, rows_loaded, rows_rejected, rows_unmapped from ingest_runs
@@ -268,79 +498,25 @@ async fn previous_run(
     }))
 }
 
-/// Region names (normalised) and Meta's own keys → region code.
-async fn region_names(tx: &mut sqlx::PgConnection) -> Result<HashMap<String, String>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "select name, region_code from dim_geo
-         union all select geo_key, region_code from geo_lookup where platform = 'meta'",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, code)| (normalize_region_name(&name), code))
-        .collect())
-}
-
-async fn upsert(
-    tx: &mut sqlx::PgConnection,
-    run_id: Uuid,
-    platform: Platform,
-    rows: &[(FactRow, Option<String>)],
-) -> Result<()> {
-    let col = |f: fn(&FactRow) -> String| rows.iter().map(|(r, _)| f(r)).collect::<Vec<String>>();
-    sqlx::query(
-        "insert into fact_performance (tenant_id, platform, run_id, day, account_id, campaign_id,
-                adset_id, ad_id, campaign_name, adset_name, ad_name, currency, breakdown, geo_key,
-                region_code, impressions, clicks, spend_micros, conversions,
-                conversion_value_micros, reach)
-         select app_current_tenant(), $1, $2, u.* from unnest($3::date[], $4::text[], $5::text[],
-                $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                $12::text[], $13::text[], $14::text[], $15::int8[], $16::int8[], $17::int8[],
-                $18::numeric[], $19::int8[], $20::int8[]) as u
-         on conflict (tenant_id, day, platform, account_id, ad_id, breakdown, geo_key) do update
-            set campaign_id = excluded.campaign_id, adset_id = excluded.adset_id,
-                campaign_name = excluded.campaign_name, adset_name = excluded.adset_name,
-                ad_name = excluded.ad_name, currency = excluded.currency,
-                region_code = excluded.region_code, impressions = excluded.impressions,
-                clicks = excluded.clicks, spend_micros = excluded.spend_micros,
-                conversions = excluded.conversions,
-                conversion_value_micros = excluded.conversion_value_micros,
-                reach = excluded.reach, run_id = excluded.run_id, updated_at = now()",
-    )
-    .bind(platform.as_str())
-    .bind(run_id)
-    .bind(rows.iter().map(|(r, _)| r.day).collect::<Vec<_>>())
-    .bind(col(|r| r.account_id.clone()))
-    .bind(col(|r| r.campaign_id.clone()))
-    .bind(col(|r| r.adset_id.clone()))
-    .bind(col(|r| r.ad_id.clone()))
-    .bind(col(|r| r.campaign_name.clone()))
-    .bind(col(|r| r.adset_name.clone()))
-    .bind(col(|r| r.ad_name.clone()))
-    .bind(col(|r| r.currency.clone()))
-    .bind(col(|r| r.breakdown.to_string()))
-    .bind(col(|r| r.geo_key.clone()))
-    .bind(
-        rows.iter()
-            .map(|(_, g)| g.clone())
-            .collect::<Vec<Option<String>>>(),
-    )
-    .bind(rows.iter().map(|(r, _)| r.impressions).collect::<Vec<_>>())
-    .bind(rows.iter().map(|(r, _)| r.clicks).collect::<Vec<_>>())
-    .bind(rows.iter().map(|(r, _)| r.spend_micros).collect::<Vec<_>>())
-    .bind(rows.iter().map(|(r, _)| r.conversions).collect::<Vec<_>>())
-    .bind(
-        rows.iter()
-            .map(|(r, _)| r.conversion_value_micros)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        rows.iter()
-            .map(|(r, _)| r.reach)
-            .collect::<Vec<Option<i64>>>(),
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+/// Compile-time guard: the loads stay `Send` (axum handlers and spawned tasks need it; sqlx's
+/// `raw_sql` with a connection reference, for one, breaks it).
+#[allow(dead_code)]
+fn _send_check(db: &Database, scope: &TenantScope, spec: &LoadSpec, f: &FileFormat) {
+    fn is_send<T: Send>(_: T) {}
+    is_send(load_file(
+        db,
+        scope,
+        spec,
+        f,
+        std::io::Cursor::new(Vec::new()),
+    ));
+    is_send(context(db, scope, Platform::Meta));
+    let (_, rx) = mpsc::channel(1);
+    is_send(load_facts(db, scope, spec, rx));
+    is_send(super::entity_load::load_entities(
+        db,
+        scope,
+        spec,
+        Vec::new(),
+    ));
 }

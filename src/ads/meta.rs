@@ -33,7 +33,7 @@ pub struct FactRow {
 }
 
 /// The record inside an Airbyte line, whatever the wrapping.
-fn record(v: &Value) -> &Value {
+pub(crate) fn record(v: &Value) -> &Value {
     if let Some(data) = v.get("_airbyte_data") {
         return data;
     }

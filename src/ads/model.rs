@@ -22,6 +22,22 @@ impl Platform {
         }
     }
 
+    pub const ALL: [Platform; 4] = [
+        Platform::Meta,
+        Platform::GoogleAds,
+        Platform::Linkedin,
+        Platform::Tiktok,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Meta => "Meta",
+            Platform::GoogleAds => "Google Ads",
+            Platform::Linkedin => "LinkedIn",
+            Platform::Tiktok => "TikTok",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "meta" => Some(Platform::Meta),
@@ -31,6 +47,112 @@ impl Platform {
             _ => None,
         }
     }
+}
+
+/// What a loaded file or Airbyte table holds: a performance (fact) stream or an entity stream
+/// (campaigns, ad sets, ads, budgets) that feeds the SCD2 dimensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stream {
+    /// `ads_insights` and its region breakdown `ads_insights_region`.
+    MetaInsights,
+    MetaCampaigns,
+    MetaAdSets,
+    MetaAds,
+    /// Ad, campaign or geo performance rows (`ad_group_ad_legacy`, `ad_performance`, a geo
+    /// performance stream with `segments.geo_target_region`).
+    GooglePerformance,
+    GoogleCampaigns,
+    GoogleAdGroups,
+    GoogleBudgets,
+}
+
+impl Stream {
+    pub const ALL: [Stream; 8] = [
+        Stream::MetaInsights,
+        Stream::MetaCampaigns,
+        Stream::MetaAdSets,
+        Stream::MetaAds,
+        Stream::GooglePerformance,
+        Stream::GoogleCampaigns,
+        Stream::GoogleAdGroups,
+        Stream::GoogleBudgets,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stream::MetaInsights => "meta.ads_insights",
+            Stream::MetaCampaigns => "meta.campaigns",
+            Stream::MetaAdSets => "meta.ad_sets",
+            Stream::MetaAds => "meta.ads",
+            Stream::GooglePerformance => "google_ads.performance",
+            Stream::GoogleCampaigns => "google_ads.campaign",
+            Stream::GoogleAdGroups => "google_ads.ad_group",
+            Stream::GoogleBudgets => "google_ads.campaign_budget",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stream::MetaInsights => "Meta insights (ads_insights, ads_insights_region)",
+            Stream::MetaCampaigns => "Meta campaigns",
+            Stream::MetaAdSets => "Meta ad sets",
+            Stream::MetaAds => "Meta ads",
+            Stream::GooglePerformance => "Google Ads performance (ad, campaign or geo)",
+            Stream::GoogleCampaigns => "Google Ads campaigns",
+            Stream::GoogleAdGroups => "Google Ads ad groups",
+            Stream::GoogleBudgets => "Google Ads campaign budgets",
+        }
+    }
+
+    pub fn platform(self) -> Platform {
+        match self {
+            Stream::MetaInsights | Stream::MetaCampaigns | Stream::MetaAdSets | Stream::MetaAds => {
+                Platform::Meta
+            }
+            _ => Platform::GoogleAds,
+        }
+    }
+
+    /// True for the streams that describe campaigns, ad sets and ads rather than daily numbers.
+    pub fn is_entity(self) -> bool {
+        !matches!(self, Stream::MetaInsights | Stream::GooglePerformance)
+    }
+
+    /// The tables Airbyte's PostgreSQL destination writes this stream to (typed layout; the raw
+    /// layout's tables end in `_raw__stream_` + the same name).
+    pub fn airbyte_tables(self) -> &'static [&'static str] {
+        match self {
+            Stream::MetaInsights => &["ads_insights", "ads_insights_region"],
+            Stream::MetaCampaigns => &["campaigns"],
+            Stream::MetaAdSets => &["ad_sets"],
+            Stream::MetaAds => &["ads"],
+            Stream::GooglePerformance => &[
+                "ad_group_ad_legacy",
+                "ad_performance",
+                "ad_group_ad",
+                "geo_performance",
+            ],
+            Stream::GoogleCampaigns => &["campaign"],
+            Stream::GoogleAdGroups => &["ad_group"],
+            Stream::GoogleBudgets => &["campaign_budget"],
+        }
+    }
+}
+
+/// A data source's freshness: when it last loaded and whether that is too long ago.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFreshness {
+    pub platform: Platform,
+    /// When the last successful load finished (RFC 3339).
+    pub loaded_at: String,
+    /// The last day that load covered.
+    pub through_day: Option<String>,
+    pub stale: bool,
 }
 
 /// A rejected row: where it was and why.

@@ -1,22 +1,41 @@
 //! Ad performance: ad accounts mapped to tenants, ingest of the platforms' rows (Airbyte records
-//! for now) into the exact daily fact, with runs, rejects and region mapping.
+//! from Meta and Google Ads, CSV report exports through a column mapping) into the exact daily
+//! fact, with runs, rejects and region mapping.
 
+mod mapping;
 mod model;
+pub use mapping::*;
 pub use model::*;
 
 #[cfg(feature = "ssr")]
 mod accounts;
 #[cfg(feature = "ssr")]
+mod csv_cells;
+#[cfg(feature = "ssr")]
+mod csv_export;
+#[cfg(feature = "ssr")]
+mod csv_lines;
+#[cfg(feature = "ssr")]
+mod google;
+#[cfg(feature = "ssr")]
 mod load;
 #[cfg(feature = "ssr")]
 mod meta;
+#[cfg(feature = "ssr")]
+mod row;
 #[cfg(feature = "ssr")]
 mod runs;
 #[cfg(feature = "ssr")]
 pub use accounts::*;
 #[cfg(feature = "ssr")]
+pub use csv_export::*;
+#[cfg(feature = "ssr")]
+pub use google::*;
+#[cfg(feature = "ssr")]
 pub use load::*;
 #[cfg(feature = "ssr")]
 pub use meta::*;
+#[cfg(feature = "ssr")]
+pub use row::{FactRow, to_micros};
 #[cfg(feature = "ssr")]
 pub use runs::*;

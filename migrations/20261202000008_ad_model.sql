@@ -122,3 +122,8 @@ begin
         execute format('grant select, insert, update, delete on %I to cadence_app', t);
     end loop;
 end $$;
+
+-- `ad_account_tenant()` (routing an Airbyte table's accounts to their tenants) runs as the owner,
+-- which forced row-level security confines too: the owner, and only the owner, may read every
+-- mapping. The application role still sees only its tenant's accounts.
+create policy ad_accounts_owner_directory on ad_accounts for select to current_user using (true);

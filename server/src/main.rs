@@ -31,14 +31,29 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Load ad-platform data into a tenant (for files too large to upload).
+    /// Load ad-platform data: a file into a tenant (for files too large to upload), or the
+    /// tables Airbyte wrote into a schema into the tenants their accounts are mapped to.
     Ingest {
-        /// The tenant's slug.
+        /// The tenant's slug (for a file).
         #[arg(long)]
-        tenant: String,
-        /// Meta insights as JSON lines (Airbyte records, raw-table rows or protocol messages).
+        tenant: Option<String>,
+        /// The file: Airbyte JSON lines or a CSV report export.
         #[arg(long)]
-        meta_jsonl: std::path::PathBuf,
+        file: Option<std::path::PathBuf>,
+        /// What the file holds: meta.ads_insights, meta.campaigns, meta.ad_sets, meta.ads,
+        /// google_ads.performance, google_ads.campaign, google_ads.ad_group,
+        /// google_ads.campaign_budget, or csv:<meta|google_ads|linkedin|tiktok>.
+        #[arg(long, default_value = "meta.ads_insights")]
+        format: String,
+        /// Same as --file PATH --format meta.ads_insights.
+        #[arg(long)]
+        meta_jsonl: Option<std::path::PathBuf>,
+        /// Read the Airbyte tables in this schema instead of a file (all tenants, by account).
+        #[arg(long)]
+        airbyte_schema: Option<String>,
+        /// The schema's tables are Airbyte's raw tables (in airbyte_internal).
+        #[arg(long)]
+        raw: bool,
     },
     /// The private PostgreSQL cluster (when DATABASE_URL is unset).
     Db {
@@ -109,13 +124,34 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             open.close().await;
             Ok(())
         }
-        Command::Ingest { tenant, meta_jsonl } => {
+        Command::Ingest {
+            tenant,
+            file,
+            format,
+            meta_jsonl,
+            airbyte_schema,
+            raw,
+        } => {
             let open = OpenDatabase::open(&config, Exclusive::No).await?;
-            let result = server::ingest::meta_file(&open.db, &tenant, &meta_jsonl).await;
+            let result = match (airbyte_schema, file.or(meta_jsonl), tenant) {
+                (Some(schema), None, _) => {
+                    server::ingest::airbyte_schema(&open.db, &schema, raw).await
+                }
+                (None, Some(path), Some(tenant)) => match server::ingest::parse_format(&format) {
+                    Ok(format) => server::ingest::load_file(&open.db, &tenant, &path, &format)
+                        .await
+                        .and_then(|report| {
+                            println!("{}", serde_json::to_string_pretty(&report)?);
+                            Ok(())
+                        }),
+                    Err(e) => Err(e),
+                },
+                _ => Err(anyhow::anyhow!(
+                    "give either --tenant and --file (or --meta-jsonl), or --airbyte-schema"
+                )),
+            };
             open.close().await;
-            let report = result?;
-            println!("{}", serde_json::to_string_pretty(&report)?);
-            Ok(())
+            result
         }
         Command::Db { action } => {
             if config.database_url.is_some() {

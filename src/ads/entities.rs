@@ -3,6 +3,7 @@
 //! objective and budget, with the time the platform says the entity changed.
 
 use super::Stream;
+use super::row::{record, text};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -38,33 +39,6 @@ pub struct EntityRow {
     pub changed_at: Option<DateTime<Utc>>,
 }
 
-/// A field by its dotted path, as a dotted key (JSON lines, raw tables), an underscored key
-/// (Airbyte's typed tables) or nested objects.
-pub(crate) fn get<'a>(r: &'a Value, path: &str) -> Option<&'a Value> {
-    if let Some(v) = r.get(path) {
-        return Some(v);
-    }
-    if path.contains('.') {
-        if let Some(v) = r.get(path.replace('.', "_")) {
-            return Some(v);
-        }
-        let mut at = r;
-        for part in path.split('.') {
-            at = at.get(part)?;
-        }
-        return Some(at);
-    }
-    None
-}
-
-fn text(r: &Value, path: &str) -> Option<String> {
-    match get(r, path)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// The last path segment of a resource name (`customers/1/campaigns/22` → `22`), or the value.
 fn id_of(r: &Value, paths: &[&str]) -> Option<String> {
     paths
@@ -73,7 +47,7 @@ fn id_of(r: &Value, paths: &[&str]) -> Option<String> {
         .map(|v| v.rsplit('/').next().unwrap_or(&v).to_string())
 }
 
-fn whole(r: &Value, path: &str) -> Result<Option<i64>, String> {
+fn whole_at(r: &Value, path: &str) -> Result<Option<i64>, String> {
     match text(r, path) {
         None => Ok(None),
         Some(t) => match t.parse::<i64>() {
@@ -97,7 +71,7 @@ fn time(r: &Value, path: &str) -> Result<Option<DateTime<Utc>>, String> {
 /// Parses one entity record of `stream`, or the reason it cannot be loaded.
 pub fn parse_entity(stream: Stream, line: &str) -> Result<EntityRow, String> {
     let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-    let r = super::meta::record(&v);
+    let r = record(&v);
     if !r.is_object() {
         return Err("the record is not a JSON object".into());
     }
@@ -107,9 +81,9 @@ pub fn parse_entity(stream: Stream, line: &str) -> Result<EntityRow, String> {
         || need("account_id", &["account_id"]).map(|a| a.trim_start_matches("act_").to_string());
     let google_account = || need("customer.id", &["customer.id"]).map(|a| a.replace('-', ""));
     let meta_budget = || -> Result<Option<Budget>, String> {
-        Ok(match whole(r, "daily_budget")? {
+        Ok(match whole_at(r, "daily_budget")? {
             Some(b) if b > 0 => Some(Budget::Minor(b)),
-            _ => whole(r, "lifetime_budget")?
+            _ => whole_at(r, "lifetime_budget")?
                 .filter(|b| *b > 0)
                 .map(Budget::Minor),
         })
@@ -169,14 +143,14 @@ pub fn parse_entity(stream: Stream, line: &str) -> Result<EntityRow, String> {
             name: text(r, "campaign.name"),
             status: text(r, "campaign.status"),
             objective: text(r, "campaign.advertising_channel_type"),
-            budget: whole(r, "campaign_budget.amount_micros")?.map(Budget::Micros),
+            budget: whole_at(r, "campaign_budget.amount_micros")?.map(Budget::Micros),
             ..blank
         },
         Stream::GoogleBudgets => EntityRow {
             account_id: google_account()?,
             id: need("campaign.id", &["campaign.id"])?,
             budget: Some(Budget::Micros(
-                whole(r, "campaign_budget.amount_micros")?
+                whole_at(r, "campaign_budget.amount_micros")?
                     .ok_or("campaign_budget.amount_micros is missing")?,
             )),
             ..blank

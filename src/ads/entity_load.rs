@@ -14,9 +14,10 @@ pub(crate) async fn load_entities(
     db: &Database,
     scope: &TenantScope,
     spec: &LoadSpec,
+    stream: super::Stream,
     lines: Vec<(i32, String)>,
 ) -> Result<RunReport> {
-    let platform = spec.stream.platform();
+    let platform = stream.platform();
     let mut report = RunReport::default();
     let mut tx = db.tenant_tx(scope).await?;
     let run_id = start_run(&mut tx, spec).await?;
@@ -33,7 +34,7 @@ pub(crate) async fn load_entities(
     let mut unmapped = BTreeSet::new();
     for (line, text) in &lines {
         report.rows_read += 1;
-        match parse_entity(spec.stream, text) {
+        match parse_entity(stream, text) {
             Err(reason) => rejects.push((*line, reason, text.chars().take(2000).collect())),
             Ok(r) if !accounts.contains(&r.account_id) => {
                 report.rows_unmapped += 1;

@@ -20,7 +20,9 @@ const FLUSH_ROWS: usize = 50_000;
 /// What is being loaded, and from where.
 #[derive(Clone, Debug)]
 pub struct LoadSpec {
-    pub stream: Stream,
+    pub platform: Platform,
+    /// The stream's name in the run list (`meta.ads_insights`, `linkedin.csv_export`, …).
+    pub stream: String,
     /// Shown in the run list: a file name, `cli:path` or `airbyte:schema.table`.
     pub source: String,
     /// The file's SHA-256: a file loaded before is not loaded again.
@@ -33,6 +35,24 @@ pub struct LoadSpec {
 pub enum FileFormat {
     /// Airbyte records as JSON lines (bare, raw-table rows or protocol messages).
     Airbyte(Stream),
+    /// A platform's report export, read through a column mapping.
+    Csv(super::CsvMapping),
+}
+
+impl FileFormat {
+    pub fn platform(&self) -> Platform {
+        match self {
+            FileFormat::Airbyte(s) => s.platform(),
+            FileFormat::Csv(m) => m.platform,
+        }
+    }
+
+    pub fn stream_name(&self) -> String {
+        match self {
+            FileFormat::Airbyte(s) => s.as_str().to_string(),
+            FileFormat::Csv(m) => format!("{}.csv_export", m.platform.as_str()),
+        }
+    }
 }
 
 /// Loads an uploaded file into the staff member's tenant. Rows of accounts mapped elsewhere or
@@ -48,9 +68,8 @@ pub async fn ingest_upload(
 ) -> Result<RunReport> {
     who.authorize(db, "analytics.ingest").await?;
     let spec = LoadSpec {
-        stream: match format {
-            FileFormat::Airbyte(s) => *s,
-        },
+        platform: format.platform(),
+        stream: format.stream_name(),
         source: source.chars().take(200).collect(),
         sha: Some(hex::encode(sha2::Sha256::digest(&bytes))),
         actor: Some(who.principal.user_id),
@@ -94,8 +113,8 @@ fn check_declared(stream: Stream, first: &str) -> Result<()> {
     if !v.is_object() {
         return Err(not_jsonl());
     }
-    let r = super::meta::record(&v);
-    let has = |path: &str| super::entities::get(r, path).is_some();
+    let r = super::row::record(&v);
+    let has = |path: &str| super::row::field(r, path).is_some();
     let (ok, needs) = match stream {
         Stream::MetaInsights => (has("date_start"), "date_start"),
         Stream::GooglePerformance => (has("segments.date"), "segments.date"),
@@ -122,13 +141,25 @@ pub async fn load_file<R: std::io::BufRead + Send + 'static>(
     format: &FileFormat,
     mut input: R,
 ) -> Result<RunReport> {
-    if let Some(sha) = &spec.sha
-        && let Some(previous) = previous_run(db, scope, sha).await?
-    {
+    // The declared format is checked first: the same bytes declared as something else are refused
+    // rather than answered with an earlier run.
+    let stream = match format {
+        FileFormat::Csv(mapping) => {
+            let rows = super::read_csv_export(input, mapping).map_err(Error::Validation)?;
+            if let Some(previous) = previous_run(db, scope, spec).await? {
+                return Ok(previous);
+            }
+            let ctx = context(db, scope, mapping.platform).await?;
+            let (to_workers, from_workers) = pipeline::start(ctx, 2);
+            pipeline::send_parsed(rows, to_workers);
+            return load_facts(db, scope, spec, from_workers).await;
+        }
+        FileFormat::Airbyte(stream) => *stream,
+    };
+    check_declared(stream, &first_line(&mut input)?)?;
+    if let Some(previous) = previous_run(db, scope, spec).await? {
         return Ok(previous);
     }
-    let FileFormat::Airbyte(stream) = format;
-    check_declared(*stream, &first_line(&mut input)?)?;
     if stream.is_entity() {
         let mut lines = Vec::new();
         for (i, line) in input.lines().enumerate() {
@@ -138,7 +169,7 @@ pub async fn load_file<R: std::io::BufRead + Send + 'static>(
                 lines.push((i as i32 + 1, line));
             }
         }
-        return super::entity_load::load_entities(db, scope, spec, lines).await;
+        return super::entity_load::load_entities(db, scope, spec, stream, lines).await;
     }
     let ctx = context(db, scope, stream.platform()).await?;
     let (to_workers, from_workers) = pipeline::start(ctx, 2);
@@ -180,6 +211,8 @@ pub(crate) async fn context(
             let list: Vec<&str> = actions.iter().map(String::as_str).collect();
             super::parse_meta_insight(line, &list)
         }),
+        Platform::GoogleAds => Box::new(super::parse_google_ads_row),
+        // LinkedIn and TikTok arrive as CSV exports, already parsed.
         _ => Box::new(|_| Err("this platform's records are read from CSV exports".into())),
     };
     Ok(Context {
@@ -219,8 +252,8 @@ pub(crate) async fn start_run(tx: &mut sqlx::PgConnection, spec: &LoadSpec) -> R
     )
     .bind(run_id)
     .bind(&spec.source)
-    .bind(spec.stream.as_str())
-    .bind(spec.stream.platform().as_str())
+    .bind(&spec.stream)
+    .bind(spec.platform.as_str())
     .bind(&spec.sha)
     .bind(spec.actor)
     .execute(&mut *tx)
@@ -286,7 +319,7 @@ pub(crate) async fn load_facts(
     spec: &LoadSpec,
     mut chunks: mpsc::Receiver<std::result::Result<Chunk, String>>,
 ) -> Result<RunReport> {
-    let platform = spec.stream.platform();
+    let platform = spec.platform;
     let mut report = RunReport::default();
     let mut tx = db.tenant_tx(scope).await?;
     let run_id = start_run(&mut tx, spec).await?;
@@ -477,7 +510,14 @@ pub(crate) async fn rebuild_rollups(
 }
 
 /// The report of an earlier successful run of the same file, marked as a duplicate.
-async fn previous_run(db: &Database, scope: &TenantScope, sha: &str) -> Result<Option<RunReport>> {
+async fn previous_run(
+    db: &Database,
+    scope: &TenantScope,
+    spec: &LoadSpec,
+) -> Result<Option<RunReport>> {
+    let Some(sha) = &spec.sha else {
+        return Ok(None);
+    };
     let mut tx = db.tenant_tx(scope).await?;
     let row: Option<(Uuid, i32, i32, i32, i32)> = sqlx::query_as(
         "select id, rows_read, rows_loaded, rows_rejected, rows_unmapped from ingest_runs
@@ -517,6 +557,7 @@ fn _send_check(db: &Database, scope: &TenantScope, spec: &LoadSpec, f: &FileForm
         db,
         scope,
         spec,
+        Stream::MetaAds,
         Vec::new(),
     ));
 }

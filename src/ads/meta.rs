@@ -2,6 +2,8 @@
 //! per ad per day, bare, wrapped as a raw-table row (`_airbyte_data`) or as a protocol RECORD
 //! message. Parsed into exact fact rows: spend in micros, conversions from the `actions` arrays.
 
+use super::FactRow;
+use super::row::{account_key, count, decimal, field, known_currency, record, text, to_micros};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -9,101 +11,12 @@ use serde_json::Value;
 /// The action types counted as conversions unless a tenant chooses others: purchases and leads.
 pub const DEFAULT_CONVERSION_ACTIONS: &[&str] = &["purchase", "lead"];
 
-/// One row for the fact, before the region is mapped.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FactRow {
-    pub day: NaiveDate,
-    pub account_id: String,
-    pub campaign_id: String,
-    pub adset_id: String,
-    pub ad_id: String,
-    pub campaign_name: String,
-    pub adset_name: String,
-    pub ad_name: String,
-    pub currency: String,
-    /// "none" or "region".
-    pub breakdown: &'static str,
-    pub geo_key: String,
-    pub impressions: i64,
-    pub clicks: i64,
-    pub spend_micros: i64,
-    pub conversions: Decimal,
-    pub conversion_value_micros: i64,
-    pub reach: Option<i64>,
-}
-
-/// The record inside an Airbyte line, whatever the wrapping.
-pub(crate) fn record(v: &Value) -> &Value {
-    if let Some(data) = v.get("_airbyte_data") {
-        return data;
-    }
-    if v.get("type").and_then(Value::as_str) == Some("RECORD")
-        && let Some(data) = v.get("record").and_then(|r| r.get("data"))
-    {
-        return data;
-    }
-    v
-}
-
-fn text(r: &Value, key: &str) -> Option<String> {
-    match r.get(key)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn decimal(r: &Value, key: &str) -> Result<Option<Decimal>, String> {
-    match r.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<Decimal>()
-            .map(Some)
-            .map_err(|_| format!("{key} is not a number: {s:?}")),
-        Some(Value::Number(n)) => n
-            .to_string()
-            .parse::<Decimal>()
-            .or_else(|_| Decimal::from_scientific(&n.to_string()))
-            .map(Some)
-            .map_err(|_| format!("{key} is not a number: {n}")),
-        Some(other) => Err(format!("{key} is not a number: {other}")),
-    }
-}
-
-fn count(r: &Value, key: &str) -> Result<i64, String> {
-    let d = decimal(r, key)?.unwrap_or_default();
-    if d.is_sign_negative() && !d.is_zero() {
-        return Err(format!("{key} is negative: {d}"));
-    }
-    if !d.fract().is_zero() {
-        return Err(format!("{key} is not a whole number: {d}"));
-    }
-    i64::try_from(d.mantissa() / 10i128.pow(d.scale())).map_err(|_| format!("{key} is too large"))
-}
-
-/// An amount in major units as exact micros (refused when negative or finer than a micro).
-pub fn to_micros(amount: Decimal, what: &str) -> Result<i64, String> {
-    if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(format!("{what} is negative: {amount}"));
-    }
-    let micros = amount * Decimal::from(1_000_000);
-    if !micros.fract().is_zero() {
-        return Err(format!("{what} has more than 6 decimal places: {amount}"));
-    }
-    let micros = micros.trunc();
-    i64::try_from(micros.mantissa() / 10i128.pow(micros.scale()))
-        .map_err(|_| format!("{what} is too large: {amount}"))
-}
-
 /// The sum of `value` over the entries of an actions array whose type is counted.
 fn actions_sum(r: &Value, key: &str, types: &[&str]) -> Result<Decimal, String> {
-    let Some(list) = r.get(key) else {
+    let Some(list) = field(r, key) else {
         return Ok(Decimal::ZERO);
     };
     let list = match list {
-        Value::Null => return Ok(Decimal::ZERO),
         Value::Array(a) => a,
         // Raw tables may hold the array as a JSON string.
         Value::String(s) => {
@@ -135,12 +48,7 @@ pub fn parse_meta_insight(line: &str, conversion_actions: &[&str]) -> Result<Fac
     let day_text = need("date_start")?;
     let day = NaiveDate::parse_from_str(&day_text, "%Y-%m-%d")
         .map_err(|_| format!("date_start is not a date: {day_text:?}"))?;
-    let currency = need("account_currency")?.to_ascii_uppercase();
-    if crate::money::Currency::parse(&currency).is_err() {
-        return Err(format!(
-            "account_currency is not a currency we know: {currency}"
-        ));
-    }
+    let currency = known_currency(&need("account_currency")?, "account_currency")?;
     let spend = decimal(r, "spend")?.unwrap_or_default();
     let conversion_value = actions_sum(r, "action_values", conversion_actions)?;
     let region = text(r, "region");
@@ -154,7 +62,7 @@ pub fn parse_meta_insight(line: &str, conversion_actions: &[&str]) -> Result<Fac
     }
     Ok(FactRow {
         day,
-        account_id: need("account_id")?.trim_start_matches("act_").to_string(),
+        account_id: account_key(&need("account_id")?),
         campaign_id: need("campaign_id")?,
         adset_id: need("adset_id")?,
         ad_id: need("ad_id")?,

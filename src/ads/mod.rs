@@ -1,11 +1,22 @@
 //! Ad performance: ad accounts mapped to tenants, ingest of the platforms' rows (Airbyte records
-//! for now) into the exact daily fact, with runs, rejects and region mapping.
+//! from Meta and Google Ads, CSV report exports through a column mapping) into the exact daily
+//! fact, with runs, rejects and region mapping.
 
+mod mapping;
 mod model;
+pub use mapping::*;
 pub use model::*;
 
 #[cfg(feature = "ssr")]
 mod accounts;
+#[cfg(feature = "ssr")]
+pub mod airbyte;
+#[cfg(feature = "ssr")]
+mod csv_cells;
+#[cfg(feature = "ssr")]
+mod csv_export;
+#[cfg(feature = "ssr")]
+mod csv_lines;
 #[cfg(feature = "ssr")]
 mod dims;
 #[cfg(feature = "ssr")]
@@ -13,20 +24,34 @@ mod entities;
 #[cfg(feature = "ssr")]
 mod entity_load;
 #[cfg(feature = "ssr")]
+mod google;
+#[cfg(feature = "ssr")]
 mod load;
 #[cfg(feature = "ssr")]
 mod meta;
 #[cfg(feature = "ssr")]
 mod pipeline;
 #[cfg(feature = "ssr")]
+mod row;
+#[cfg(feature = "ssr")]
 mod runs;
+#[cfg(feature = "ssr")]
+mod settings;
 #[cfg(feature = "ssr")]
 pub use accounts::*;
 #[cfg(feature = "ssr")]
+pub use csv_export::*;
+#[cfg(feature = "ssr")]
 pub use entities::{EntityRow, Level, parse_entity};
+#[cfg(feature = "ssr")]
+pub use google::*;
 #[cfg(feature = "ssr")]
 pub use load::*;
 #[cfg(feature = "ssr")]
 pub use meta::*;
 #[cfg(feature = "ssr")]
+pub use row::{FactRow, to_micros};
+#[cfg(feature = "ssr")]
 pub use runs::*;
+#[cfg(feature = "ssr")]
+pub use settings::*;

@@ -26,7 +26,6 @@ pub(crate) type Chunks = mpsc::Receiver<Result<Chunk, String>>;
 /// One input item: a line still to parse, or a row a reader already parsed (CSV).
 pub(crate) enum Item {
     Line(i32, String),
-    #[allow(dead_code, reason = "CSV exports arrive parsed (next commit)")]
     Parsed(i32, String, Box<Result<FactRow, String>>),
 }
 
@@ -229,7 +228,6 @@ pub(crate) fn read_lines<R: BufRead + Send + 'static>(mut input: R, to: Items) {
 }
 
 /// Sends rows another reader already parsed (a CSV export), in chunks, from its own thread.
-#[allow(dead_code, reason = "CSV exports (next commit)")]
 pub(crate) fn send_parsed<I>(rows: I, to: Items)
 where
     I: Iterator<Item = (i32, String, Result<FactRow, String>)> + Send + 'static,

@@ -63,14 +63,17 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let freshness: Vec<(String, chrono::DateTime<chrono::Utc>, Option<chrono::NaiveDate>)> =
-        sqlx::query_as(
-            "select distinct on (platform) platform, finished_at, window_to from ingest_runs
+    let freshness: Vec<(
+        String,
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::NaiveDate>,
+    )> = sqlx::query_as(
+        "select distinct on (platform) platform, finished_at, window_to from ingest_runs
               where status = 'succeeded' and platform is not null and window_to is not null
               order by platform, finished_at desc",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let all_regions: Vec<(String, String)> =
         sqlx::query_as("select region_code, name from dim_geo order by name")
             .fetch_all(&mut *tx)

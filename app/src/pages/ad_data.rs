@@ -1,10 +1,11 @@
-//! Ad data: the tenant's mapped ad accounts, uploading a Meta insights export with a progress bar
-//! and its run report, the recent runs, and one run's report with its rejected rows.
+//! Ad data: the tenant's mapped ad accounts, the upload panel, the data settings, the recent runs,
+//! and one run's report with its rejected rows.
 
+use super::ad_settings::AdSettingsPanel;
+use super::ad_upload::UploadPanel;
 use crate::api::ads::{MapAdAccount, load_ad_data, load_run};
 use crate::components::form_error;
 use crate::error::AppError;
-use cadence::ads::RunReport;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
@@ -18,15 +19,7 @@ pub fn AdDataPage() -> impl IntoView {
         move || (map.version().get(), uploads.get()),
         |_| load_ad_data(),
     );
-    let progress = RwSignal::new(None::<f64>);
-    let report = RwSignal::new(None::<Result<RunReport, String>>);
     let query = use_query_map();
-    let start = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        report.set(None);
-        progress.set(Some(0.0));
-        upload(&ev, progress, report, uploads);
-    };
     view! {
         <Title text="Ad data — Cadence" />
         <p class="crumbs"><A href="/app">"← Workspace"</A></p>
@@ -81,29 +74,8 @@ pub fn AdDataPage() -> impl IntoView {
                         {form_error(map.value())}
                         {d.ingest_denied.clone().map(|why| view! { <p class="alert alert--warn">{why}</p> })}
                     </section>
-                    {can.then(|| view! {
-                        <section class="panel">
-                            <h2>"Upload an export"</h2>
-                            <p class="muted">"Meta insights as JSON lines, the way Airbyte writes them (up to 50 MB). Loading the same file twice changes nothing; a newer export of the same days revises them."</p>
-                            <form method="post" action="/app/ingest" enctype="multipart/form-data" class="form form--row" data-test="ingest-form" on:submit=start>
-                                <div>
-                                    <label for="ingest-file">"File"</label>
-                                    <input id="ingest-file" name="file" type="file" accept=".jsonl,.json,.ndjson,application/json" required />
-                                </div>
-                                <button class="button" type="submit">"Upload and load"</button>
-                            </form>
-                            {move || progress.get().map(|p| view! {
-                                <div class="upload-progress">
-                                    <progress max="100" value=p data-test="upload-progress"></progress>
-                                    <span class="muted">{if p >= 100.0 { "Uploaded — loading…".to_string() } else { format!("Uploading… {p:.0}%") }}</span>
-                                </div>
-                            })}
-                            {move || report.get().map(|r| match r {
-                                Ok(r) => view! { <ReportCard report=r /> }.into_any(),
-                                Err(e) => view! { <p class="alert alert--error" role="alert" data-test="upload-error">{e}</p> }.into_any(),
-                            })}
-                        </section>
-                    })}
+                    {can.then(|| view! { <UploadPanel uploads /> })}
+                    <AdSettingsPanel version=uploads />
                     <section class="panel">
                         <h2>"Recent loads"</h2>
                         {if d.runs.is_empty() {
@@ -135,114 +107,7 @@ pub fn AdDataPage() -> impl IntoView {
 }
 
 fn platform_label(p: &str) -> &'static str {
-    match p {
-        "meta" => "Meta",
-        "google_ads" => "Google Ads",
-        "linkedin" => "LinkedIn",
-        _ => "TikTok",
-    }
-}
-
-/// What a finished upload did.
-#[component]
-fn ReportCard(report: RunReport) -> impl IntoView {
-    let run = report.run_id.map(|id| format!("/app/data/runs/{id}"));
-    view! {
-        <div class="report" data-test="run-report">
-            <p class="alert alert--ok">
-                {if report.duplicate { "This file was loaded before: nothing changed." } else { "Loaded." }}
-            </p>
-            <dl class="facts">
-                <div><dt>"Rows read"</dt><dd data-test="report-read">{report.rows_read}</dd></div>
-                <div><dt>"Loaded"</dt><dd data-test="report-loaded">{report.rows_loaded}</dd></div>
-                <div><dt>"Rejected"</dt><dd data-test="report-rejected">{report.rows_rejected}</dd></div>
-                <div><dt>"Not mapped"</dt><dd data-test="report-unmapped">{report.rows_unmapped}</dd></div>
-            </dl>
-            {(!report.unmapped_accounts.is_empty()).then(|| view! {
-                <p class="muted">{format!("Accounts not connected here: {}", report.unmapped_accounts.join(", "))}</p>
-            })}
-            {(!report.rejects.is_empty()).then(|| view! {
-                <ul class="rejects" data-test="rejects">
-                    {report.rejects.iter().take(20).map(|r| view! { <li>{format!("Line {}: {}", r.line, r.reason)}</li> }).collect_view()}
-                </ul>
-            })}
-            {run.map(|href| view! { <a href=href data-test="run-link">"Open the run's report"</a> })}
-        </div>
-    }
-}
-
-/// Sends the form with its file, following the upload's progress.
-fn upload(
-    ev: &leptos::ev::SubmitEvent,
-    progress: RwSignal<Option<f64>>,
-    report: RwSignal<Option<Result<RunReport, String>>>,
-    uploads: RwSignal<u32>,
-) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::closure::Closure;
-        let fail = move |m: &str| report.set(Some(Err(m.to_string())));
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-        else {
-            return fail("The form could not be read.");
-        };
-        let (Ok(data), Ok(xhr)) = (
-            web_sys::FormData::new_with_form(&form),
-            web_sys::XmlHttpRequest::new(),
-        ) else {
-            return fail("This browser cannot upload from here.");
-        };
-        if xhr.open("POST", "/app/ingest").is_err()
-            || xhr
-                .set_request_header("Accept", "application/json")
-                .is_err()
-        {
-            return fail("The upload could not start.");
-        }
-        let on_progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() && e.total() > 0.0 {
-                    progress.set(Some(e.loaded() / e.total() * 100.0));
-                }
-            });
-        if let Ok(up) = xhr.upload() {
-            up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        }
-        on_progress.forget();
-        let done = xhr.clone();
-        let on_load = Closure::<dyn FnMut()>::new(move || {
-            progress.set(Some(100.0));
-            let text = done.response_text().ok().flatten().unwrap_or_default();
-            let answer = if done.status().unwrap_or(0) == 200 {
-                serde_json::from_str::<RunReport>(&text)
-                    .map_err(|_| "The server's answer could not be read.".to_string())
-            } else {
-                Err(serde_json::from_str::<serde_json::Value>(&text)
-                    .ok()
-                    .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-                    .unwrap_or_else(|| "The upload failed. Please try again.".into()))
-            };
-            report.set(Some(answer));
-            uploads.update(|n| *n += 1);
-        });
-        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
-        on_load.forget();
-        let on_error = Closure::<dyn FnMut()>::new(move || {
-            report.set(Some(Err(
-                "The connection was lost during the upload.".into()
-            )));
-        });
-        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        on_error.forget();
-        if xhr.send_with_opt_form_data(Some(&data)).is_err() {
-            fail("The upload could not start.");
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (ev, progress, report, uploads);
+    cadence::ads::Platform::parse(p).map_or("Other", |p| p.label())
 }
 
 /// One run's report: its counts and rejected rows with reasons.

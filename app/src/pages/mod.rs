@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod ad_data;
+pub mod ad_settings;
+pub mod ad_upload;
 pub mod catalog;
 pub mod clients;
 pub mod onboarding;

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use tower::ServiceExt;
 
+pub mod ads;
+
 pub const BASE_DOMAIN: &str = "cadence.test";
 
 /// Connection strings of this test binary's database.

@@ -54,6 +54,7 @@ totals() {
 
 load() {
   /usr/bin/time -f "%e %M" -o "$work/time" "$bin" ingest --tenant demo --meta-jsonl "$work/insights.jsonl" >"$work/report.json"
+  cp "$work/report.json" /tmp/last-ingest-report.json
   read -r secs kb <"$work/time"
   loaded="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_loaded"])' "$work/report.json")"
   echo "   $loaded rows in ${secs}s = $(python3 -c "print(f'{$loaded / $secs:,.0f}')") rows/s; peak memory $((kb / 1024)) MB"

@@ -25,4 +25,8 @@ await shot('app-sales', `http://localhost:${port}/app/sales`);
 const record = await page.locator('[data-test="record-link"]').first().getAttribute('href').catch(() => null);
 if (record) await shot('app-record', `http://localhost:${port}${record}`);
 await shot('app-ad-data', `http://localhost:${port}/app/data`);
+await shot('app-performance', `http://localhost:${port}/app/performance`);
+await page.waitForTimeout(1500);
+await page.screenshot({ path: `${out}/app-performance-map.png`, fullPage: true });
+await shot('app-performance-campaign', `http://localhost:${port}/app/performance?range=last_90&campaign=23850`);
 await browser.close();

@@ -78,6 +78,12 @@ create table rollup_ad_day (
     primary key (tenant_id, day, platform, ad_id, currency)
 );
 
+-- The region rollup gains the campaign (so the map follows a campaign filter) and conversions
+-- (Google's geo rows carry them; Meta's region rows never do).
+alter table rollup_region_day add column campaign_id text not null default '';
+alter table rollup_region_day add column conversions numeric(20, 6) not null default 0;
+alter table rollup_region_day add column conversion_value_micros bigint not null default 0;
+
 -- Which action types count as conversions for a tenant (Meta's actions arrays). None listed: the
 -- defaults (purchases and leads).
 create table conversion_actions (

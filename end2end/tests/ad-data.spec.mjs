@@ -1,6 +1,8 @@
 // Ad data: staff connect a Meta account, upload an Airbyte export with a progress bar, read the run
 // report (loaded, rejected with reasons, rows of another account not loaded), open the run's page,
-// and see that the same file twice changes nothing and a CSV is refused.
+// see that the same file twice changes nothing and a CSV declared as JSON lines is refused; then
+// upload a Meta Ads Manager CSV export through an edited column mapping, see the source's "data as
+// of", and map a region key the lookup did not know.
 import { test, expect } from '@playwright/test';
 import { hydrated, logIn } from './helpers.mjs';
 
@@ -17,8 +19,8 @@ test('staff upload an ad export and read its run report', async ({ page }) => {
   await expect(page.locator('[data-test="welcome"]')).toBeVisible();
   await page.goto('/app/data');
   await hydrated(page);
-  await page.getByLabel('Account id').fill(`act_${account}`);
-  await page.getByLabel('Name').fill('Main Meta account');
+  await page.getByLabel('Account id', { exact: true }).fill(`act_${account}`);
+  await page.getByLabel('Name', { exact: true }).fill('Main Meta account');
   await page.getByRole('button', { name: 'Connect account' }).click();
   await expect(page.locator('[data-test="accounts"]')).toContainText(account);
 
@@ -30,7 +32,8 @@ test('staff upload an ad export and read its run report', async ({ page }) => {
     row('111222333', 'ad9', '2026-11-01', '99.00'),
   ];
   const file = { name: `insights-${account}.jsonl`, mimeType: 'application/json', buffer: Buffer.from(lines.join('\n')) };
-  await page.getByLabel('File').setInputFiles(file);
+  await page.getByLabel('What the file holds').selectOption('meta.ads_insights');
+  await page.getByLabel('File', { exact: true }).setInputFiles(file);
   await page.getByRole('button', { name: 'Upload and load' }).click();
   await expect(page.locator('[data-test="upload-progress"]')).toBeVisible();
   await expect(page.locator('[data-test="upload-progress"]')).toHaveAttribute('value', '100');
@@ -47,13 +50,40 @@ test('staff upload an ad export and read its run report', async ({ page }) => {
   await expect(page.locator('[data-test="run-loaded"]')).toHaveText('3');
   await expect(page.locator('[data-test="run-rejects"]')).toContainText('date_start is not a date');
 
-  // The same file again changes nothing; a CSV is refused with the reason.
+  // The same file again changes nothing; a CSV declared as JSON lines is refused with the reason.
   await page.goto('/app/data');
   await hydrated(page);
-  await page.getByLabel('File').setInputFiles(file);
+  await page.getByLabel('What the file holds').selectOption('meta.ads_insights');
+  await page.getByLabel('File', { exact: true }).setInputFiles(file);
   await page.getByRole('button', { name: 'Upload and load' }).click();
   await expect(page.locator('[data-test="run-report"]')).toContainText('loaded before: nothing changed');
-  await page.getByLabel('File').setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from('date,spend\n2026-11-01,3.00\n') });
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from('date,spend\n2026-11-01,3.00\n') });
   await page.getByRole('button', { name: 'Upload and load' }).click();
   await expect(page.locator('[data-test="upload-error"]')).toContainText('not JSON lines');
+
+  // A Meta Ads Manager export whose link-clicks column was renamed: edit the mapping and load it.
+  await page.getByLabel('What the file holds').selectOption('csv:meta');
+  const mapping = page.locator('[data-test="csv-mapping-meta"]');
+  await mapping.locator('summary').click();
+  await mapping.getByLabel('Clicks', { exact: false }).first().fill('Clicks (all)');
+  const csv = [
+    'Day,Account ID,Campaign name,Campaign ID,Ad name,Ad ID,Region,Impressions,Clicks (all),Amount spent (USD)',
+    `2026-11-03,${account},Holiday,c-ad1,Video,ad1,"St. Andrew Parish","1,200",30,"1,234.50"`,
+    `2026-11-03,${account},Holiday,c-ad1,Video,ad1,Mo Bay Area,300,4,10.25`,
+  ].join('\n');
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: `meta-${account}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload and load' }).click();
+  const csvReport = page.locator('[data-test="run-report"]');
+  await expect(csvReport.locator('[data-test="report-loaded"]')).toHaveText('2');
+  await expect(csvReport.locator('[data-test="report-unmapped-regions"]')).toContainText('Mo Bay Area');
+
+  // Freshness per source, and the unknown region key mapped to a parish.
+  await expect(page.locator('[data-test="source"]').first()).toContainText('data as of');
+  await expect(page.locator('[data-test="unmapped-regions"]')).toContainText('Mo Bay Area');
+  const mapRegion = page.locator('[data-test="map-region"]');
+  await mapRegion.getByLabel('Region key').fill('Mo Bay Area');
+  await mapRegion.getByLabel('Parish').selectOption('JM-08');
+  await mapRegion.getByRole('button', { name: 'Map region' }).click();
+  await expect(page.locator('[data-test="own-regions"]')).toContainText('Saint James');
+  await expect(page.locator('[data-test="no-unmapped"]')).toBeVisible();
 });

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod media;
 pub mod router;
 pub mod seed;
+pub mod seed_ads;
 pub mod serve;
 pub mod site;
 pub mod storefront;

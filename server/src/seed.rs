@@ -46,6 +46,17 @@ pub async fn seed_demo(db: &Database) -> anyhow::Result<()> {
     )
     .await?;
     seed_catalog(db, owner, &tenant).await?;
+    let catalog = cadence::access::load_catalog(db).await?;
+    let principal = cadence::access::principal(db, owner).await?;
+    let scope = cadence::access::enter_tenant(&catalog, &principal, tenant.scope.tenant_id())?;
+    let meta = cadence::audit::RequestMeta::default();
+    let who = cadence::commerce::Staff {
+        catalog: &catalog,
+        principal: &principal,
+        scope: &scope,
+        meta: &meta,
+    };
+    crate::seed_ads::seed(db, &who, chrono::Utc::now().date_naive()).await?;
     Ok(())
 }
 

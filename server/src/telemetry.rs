@@ -11,7 +11,9 @@ pub fn init(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_span_events(FmtSpan::NONE)
-        .with_target(false);
+        .with_target(false)
+        // Standard output is for what a command prints (an ingest report, a URL); logs go beside it.
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder
             .json()

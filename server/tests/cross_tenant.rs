@@ -395,6 +395,63 @@ fn probes() -> Vec<(&'static str, Probe)> {
                         .await;
                     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
                     assert!(!r.body.contains("b.jsonl") && !r.body.contains(&run));
+                    // A's dashboard holds none of B's ad data, whatever campaign it asks for.
+                    for args in [
+                        vec![("query[range]", "last_90")],
+                        vec![
+                            ("query[range]", "custom"),
+                            ("query[from]", "2026-10-01"),
+                            ("query[to]", "2026-11-30"),
+                            ("query[campaign]", "c"),
+                        ],
+                    ] {
+                        let r = w
+                            .app
+                            .call(
+                                path::<app::api::performance::LoadPerformance>(),
+                                &args,
+                                Some(&w.a.cookie),
+                            )
+                            .await;
+                        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                        assert!(
+                            !r.body.contains("bravo-ad") && !r.body.contains("4.00 USD"),
+                            "{}",
+                            r.body
+                        );
+                    }
+                    // A's data settings are A's; A's changes to them land in A, never in B.
+                    let r = w
+                        .app
+                        .call(
+                            path::<app::api::ads::LoadAdSettings>(),
+                            &[],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                    assert!(!r.body.contains("bravo_signup") && !r.body.contains("bravo town"));
+                    for (fn_path, form) in [
+                        (
+                            path::<app::api::ads::SaveConversionActions>(),
+                            vec![("actions", "lead")],
+                        ),
+                        (
+                            path::<app::api::ads::SaveStaleAfter>(),
+                            vec![("hours", "5")],
+                        ),
+                        (
+                            path::<app::api::ads::MapRegionKey>(),
+                            vec![
+                                ("platform", "meta"),
+                                ("key", "Bravo Town"),
+                                ("region", "JM-01"),
+                            ],
+                        ),
+                    ] {
+                        let r = w.app.call(fn_path, &form, Some(&w.a.cookie)).await;
+                        assert_eq!(r.status, StatusCode::OK, "{fn_path}: {}", r.body);
+                    }
                     // A's settings page shows A's storefront only.
                     let r = w
                         .app
@@ -554,6 +611,18 @@ async fn b_sales(app: &TestApp, b: &Member) -> (cadence::Uuid, cadence::Uuid, ca
     let run = cadence::ads::ingest_meta_jsonl(&app.db, &bstaff, "b.jsonl", line.as_bytes())
         .await
         .unwrap();
+    cadence::ads::set_conversion_actions(&app.db, &bstaff, "purchase, bravo_signup")
+        .await
+        .unwrap();
+    cadence::ads::map_region(
+        &app.db,
+        &bstaff,
+        cadence::ads::Platform::Meta,
+        "Bravo Town",
+        "JM-04",
+    )
+    .await
+    .unwrap();
     (order.id, image.id, run.run_id.unwrap())
 }
 
@@ -576,7 +645,11 @@ async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
                         || (select coalesce(string_agg(id || status, ',' order by id), '') from orders)),
                 (select coalesce(json_agg(m order by m.id)::text, '') from media m)
                   || (select count(*) || '/' || coalesce(sum(spend_micros), 0) from fact_performance)
-                  || (select coalesce(string_agg(account_id, ','), '') from ad_accounts)",
+                  || (select coalesce(string_agg(account_id, ','), '') from ad_accounts where tenant_id = app_current_tenant())
+                  || (select coalesce(string_agg(action_type, ','), '') from conversion_actions)
+                  || (select coalesce(string_agg(geo_key || region_code, ','), '') from tenant_geo_lookup)
+                  || (select coalesce(max(stale_after_hours), 0) from ingest_settings)
+                  || (select count(*) from dim_ad)",
     )
     .fetch_one(&mut *tx)
     .await

@@ -490,13 +490,14 @@ pub(crate) async fn rebuild_rollups(
            from fact_performance
           where platform = $1 and breakdown = 'none' and day between $2 and $3
           group by day, platform, ad_id, currency",
-        "insert into rollup_region_day (tenant_id, day, platform, region_code, currency,
-                impressions, clicks, spend_micros)
-         select app_current_tenant(), day, platform, region_code, currency, sum(impressions),
-                sum(clicks), sum(spend_micros)
+        "insert into rollup_region_day (tenant_id, day, platform, campaign_id, region_code,
+                currency, impressions, clicks, spend_micros, conversions, conversion_value_micros)
+         select app_current_tenant(), day, platform, campaign_id, region_code, currency,
+                sum(impressions), sum(clicks), sum(spend_micros), sum(conversions),
+                sum(conversion_value_micros)
            from fact_performance
           where platform = $1 and breakdown = 'region' and day between $2 and $3
-          group by day, platform, region_code, currency",
+          group by day, platform, campaign_id, region_code, currency",
     ];
     for sql in statements {
         sqlx::query(sql)

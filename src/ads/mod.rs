@@ -3,8 +3,10 @@
 //! fact, with runs, rejects and region mapping.
 
 mod mapping;
+mod metrics;
 mod model;
 pub use mapping::*;
+pub use metrics::*;
 pub use model::*;
 
 #[cfg(feature = "ssr")]
@@ -12,11 +14,15 @@ mod accounts;
 #[cfg(feature = "ssr")]
 pub mod airbyte;
 #[cfg(feature = "ssr")]
+pub mod chart;
+#[cfg(feature = "ssr")]
 mod csv_cells;
 #[cfg(feature = "ssr")]
 mod csv_export;
 #[cfg(feature = "ssr")]
 mod csv_lines;
+#[cfg(feature = "ssr")]
+pub mod dashboard;
 #[cfg(feature = "ssr")]
 mod dims;
 #[cfg(feature = "ssr")]

@@ -208,6 +208,10 @@ impl Cluster {
         );
         if options.fast_unsafe {
             conf.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nautovacuum = off\nshared_buffers = 32MB\n");
+        } else {
+            // Bulk ad loads write hundreds of MB in one transaction: fewer checkpoints (a larger
+            // WAL allowance) and compressed full-page images keep them from stalling.
+            conf.push_str("shared_buffers = 256MB\nmax_wal_size = 4GB\nwal_compression = on\n");
         }
         let conf_path = self.pgdata.join("postgresql.conf");
         let mut existing = std::fs::read_to_string(&conf_path)

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod commerce;
 pub mod media;
 pub mod onboarding;
+pub mod performance;
 pub mod record;
 pub mod storefront;
 pub mod team;

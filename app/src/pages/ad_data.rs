@@ -20,6 +20,9 @@ pub fn AdDataPage() -> impl IntoView {
         |_| load_ad_data(),
     );
     let query = use_query_map();
+    let progress = RwSignal::new(None::<f64>);
+    let report = RwSignal::new(None::<Result<cadence::ads::RunReport, String>>);
+    let format = RwSignal::new("csv:meta".to_string());
     view! {
         <Title text="Ad data — Cadence" />
         <p class="crumbs"><A href="/app">"← Workspace"</A></p>
@@ -74,8 +77,7 @@ pub fn AdDataPage() -> impl IntoView {
                         {form_error(map.value())}
                         {d.ingest_denied.clone().map(|why| view! { <p class="alert alert--warn">{why}</p> })}
                     </section>
-                    {can.then(|| view! { <UploadPanel uploads /> })}
-                    <AdSettingsPanel version=uploads />
+                    {can.then(|| view! { <UploadPanel uploads progress report format /> })}
                     <section class="panel">
                         <h2>"Recent loads"</h2>
                         {if d.runs.is_empty() {
@@ -103,6 +105,7 @@ pub fn AdDataPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+        <AdSettingsPanel version=uploads />
     }
 }
 

@@ -25,10 +25,13 @@ fn formats() -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn UploadPanel(uploads: RwSignal<u32>) -> impl IntoView {
-    let progress = RwSignal::new(None::<f64>);
-    let report = RwSignal::new(None::<Result<RunReport, String>>);
-    let format = RwSignal::new("csv:meta".to_string());
+pub fn UploadPanel(
+    uploads: RwSignal<u32>,
+    /// Owned by the page, so they outlive the panel being redrawn when the page's data reloads.
+    progress: RwSignal<Option<f64>>,
+    report: RwSignal<Option<Result<RunReport, String>>>,
+    format: RwSignal<String>,
+) -> impl IntoView {
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         report.set(None);
@@ -47,7 +50,7 @@ pub fn UploadPanel(uploads: RwSignal<u32>) -> impl IntoView {
                         <select id="ingest-format" name="format" data-test="ingest-format"
                             on:change=move |ev| format.set(event_target_value(&ev))>
                             {formats().into_iter().map(|(v, l)| {
-                                let selected = v == "csv:meta";
+                                let selected = v == format.get_untracked();
                                 view! { <option value=v selected=selected>{l}</option> }
                             }).collect_view()}
                         </select>
@@ -57,7 +60,9 @@ pub fn UploadPanel(uploads: RwSignal<u32>) -> impl IntoView {
                         <input id="ingest-file" name="file" type="file" accept=".csv,.tsv,.txt,.jsonl,.json,.ndjson,text/csv,application/json" required />
                     </div>
                 </div>
-                {move || csv_platform().map(|p| view! { <MappingFields platform=p /> })}
+                {Platform::ALL.into_iter().map(|p| view! {
+                    <MappingFields platform=p active=Signal::derive(move || csv_platform() == Some(p)) />
+                }).collect_view()}
                 <button class="button" type="submit">"Upload and load"</button>
             </form>
             {move || progress.get().map(|p| view! {
@@ -78,30 +83,32 @@ pub fn UploadPanel(uploads: RwSignal<u32>) -> impl IntoView {
 /// read for each field (alternatives separated by "|"), and defaults for files without an account
 /// or currency column.
 #[component]
-fn MappingFields(platform: Platform) -> impl IntoView {
+fn MappingFields(platform: Platform, active: Signal<bool>) -> impl IntoView {
     let mapping = preset(platform);
+    let off = move || !active.get();
     view! {
-        <details class="mapping" data-test="csv-mapping">
+        <details class="mapping" data-test=format!("csv-mapping-{}", platform.as_str()) hidden=off>
             <summary>{format!("Column mapping — {} preset (edit if your export's headers differ)", platform.label())}</summary>
-            <input type="hidden" name="mapping_platform" value=platform.as_str() />
+            <input type="hidden" name="mapping_platform" value=platform.as_str().to_string() disabled=off />
             <div class="mapping__grid">
                 {CsvField::ALL.into_iter().enumerate().map(|(i, f)| {
                     let value = mapping.headers(f).collect::<Vec<_>>().join(" | ");
-                    let id = format!("map-{i}");
+                    let id = format!("map-{}-{i}", platform.as_str());
+                    let label = format!("{}{}", f.label(), if f.required() { " *" } else { "" });
                     view! {
                         <div>
-                            <label for=id.clone()>{f.label()}{f.required().then_some(" *")}</label>
-                            <input id=id name=format!("map.{i}") type="text" value=value data-field=f.label() />
+                            <label for=id.clone()>{label}</label>
+                            <input id=id name=format!("map.{i}") type="text" value=value data-field=f.label() disabled=off />
                         </div>
                     }
                 }).collect_view()}
                 <div>
-                    <label for="map-account">"Account id (if the file has no column)"</label>
-                    <input id="map-account" name="default_account_id" type="text" value=mapping.default_account_id.clone() />
+                    <label for=format!("map-account-{}", platform.as_str())>"Account id (if the file has no column)"</label>
+                    <input id=format!("map-account-{}", platform.as_str()) name="default_account_id" type="text" value=mapping.default_account_id.clone() disabled=off />
                 </div>
                 <div>
-                    <label for="map-currency">"Currency (if the file has no column)"</label>
-                    <input id="map-currency" name="default_currency" type="text" maxlength="3" value=mapping.default_currency.clone() />
+                    <label for=format!("map-currency-{}", platform.as_str())>"Currency (if the file has no column)"</label>
+                    <input id=format!("map-currency-{}", platform.as_str()) name="default_currency" type="text" value=mapping.default_currency.clone() disabled=off />
                 </div>
             </div>
         </details>

@@ -11,6 +11,7 @@ use crate::pages::ad_data::{AdDataPage, RunPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
+use crate::pages::performance::PerformancePage;
 use crate::pages::record::RecordPage;
 use crate::pages::sales::SalesPage;
 use crate::pages::storefront_settings::StorefrontSettingsPage;
@@ -61,6 +62,7 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=(StaticSegment("app"), StaticSegment("sales"), ParamSegment("kind"), ParamSegment("id")) view=RecordPage />
                         <Route path=(StaticSegment("app"), StaticSegment("storefront")) view=StorefrontSettingsPage />
                         <Route path=(StaticSegment("app"), StaticSegment("data")) view=AdDataPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("performance")) view=PerformancePage />
                         <Route path=(StaticSegment("app"), StaticSegment("data"), StaticSegment("runs"), ParamSegment("id")) view=RunPage />
                         <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />

@@ -1,0 +1,235 @@
+//! The ad dashboard's reads: exact totals per currency (never added across currencies), the
+//! previous period, campaign names from the dimensions, the parish filter, drill-down, ratios over
+//! zero left empty, pacing against budgets and the ledger of the tenant's own sales.
+
+mod common;
+
+use cadence::ads::dashboard::{Query, Range, dashboard, drill};
+use cadence::ads::{FileFormat, Metric, Platform, Stream};
+use common::ads::*;
+use common::*;
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+#[allow(clippy::too_many_arguments, reason = "one fixture row, field by field")]
+fn insight(
+    account: &str,
+    campaign: &str,
+    ad: &str,
+    d: &str,
+    spend: &str,
+    clicks: u32,
+    currency: &str,
+    region: Option<&str>,
+) -> String {
+    let region = region
+        .map(|r| format!(r#","region":"{r}""#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"date_start":"{d}","account_id":"{account}","campaign_id":"{campaign}","adset_id":"s-{campaign}","ad_id":"{ad}","campaign_name":"old name","account_currency":"{currency}","impressions":"1000","clicks":"{clicks}","spend":"{spend}","actions":[{{"action_type":"purchase","value":"2"}}],"action_values":[{{"action_type":"purchase","value":"30.00"}}]{region}}}"#
+    )
+}
+
+#[tokio::test]
+async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
+    let team = Team::new(TestApp::spawn().await).await;
+    let usd = team.account(Platform::Meta).await;
+    let jmd = team.account(Platform::Meta).await;
+    let lines = vec![
+        insight(&usd, "c1", "a1", "2026-11-10", "10.25", 5, "USD", None),
+        insight(&usd, "c1", "a2", "2026-11-11", "4.75", 0, "USD", None),
+        insight(&usd, "c2", "a3", "2026-11-11", "5.00", 5, "USD", None),
+        // The previous period (same length, just before).
+        insight(&usd, "c1", "a1", "2026-11-05", "8.00", 4, "USD", None),
+        insight(&jmd, "c9", "a9", "2026-11-10", "1500.00", 10, "JMD", None),
+        insight(
+            &usd,
+            "c1",
+            "a1",
+            "2026-11-10",
+            "6.00",
+            3,
+            "USD",
+            Some("St. James Parish"),
+        ),
+        insight(
+            &usd,
+            "c1",
+            "a1",
+            "2026-11-10",
+            "4.25",
+            2,
+            "USD",
+            Some("Kingston"),
+        ),
+    ];
+    let r = team.ingest(&lines).await;
+    assert_eq!(r.rows_loaded, 7);
+    let campaigns = format!(
+        r#"{{"id":"c1","account_id":"{usd}","name":"Holiday","status":"ACTIVE","daily_budget":"1000"}}"#
+    );
+    team.upload(
+        &FileFormat::Airbyte(Stream::MetaCampaigns),
+        campaigns.as_bytes(),
+    )
+    .await
+    .unwrap();
+    let meta = Default::default();
+    let who = team.staff(&meta);
+    let q = Query {
+        range: Range::Custom(day("2026-11-08"), day("2026-11-12")),
+        platform: None,
+        campaign: None,
+        region: None,
+    };
+    let d = dashboard(&team.app.db, &who, &q).await.unwrap();
+    let currencies: Vec<(&str, i64)> = d
+        .totals
+        .iter()
+        .map(|t| (t.currency.as_str(), t.spend_micros))
+        .collect();
+    assert_eq!(
+        currencies,
+        vec![("JMD", 1_500_000_000), ("USD", 20_000_000)],
+        "never added together"
+    );
+    let usd_now = d.totals.iter().find(|t| t.currency == "USD").unwrap();
+    assert_eq!((usd_now.clicks, usd_now.impressions), (10, 3000));
+    assert_eq!(
+        Metric::Cpc.of(usd_now).unwrap().normalize().to_string(),
+        "2"
+    );
+    let before = d.previous.iter().find(|t| t.currency == "USD").unwrap();
+    assert_eq!(before.spend_micros, 8_000_000);
+    assert_eq!(d.daily.len(), 3, "two USD days and one JMD day");
+    let holiday = d.campaigns.iter().find(|c| c.id == "c1").unwrap();
+    assert_eq!(
+        (holiday.name.as_str(), holiday.totals.spend_micros),
+        ("Holiday", 15_000_000)
+    );
+    assert_eq!(d.regions.len(), 2);
+    assert!(
+        !d.regions_have_conversions,
+        "Meta region rows carry no conversions"
+    );
+
+    // A ratio over zero is no value, never 0: a2 had no clicks.
+    let ads = drill(&team.app.db, &who, &d.filters, "c1", None, true)
+        .await
+        .unwrap();
+    let a2 = ads.iter().find(|a| a.id == "a2").unwrap();
+    assert_eq!(
+        (
+            Metric::Cpc.of(&a2.totals),
+            Metric::Ctr.of(&a2.totals).map(|v| v.is_zero())
+        ),
+        (None, Some(true))
+    );
+    let adsets = drill(&team.app.db, &who, &d.filters, "c1", None, false)
+        .await
+        .unwrap();
+    assert_eq!(adsets.len(), 1);
+
+    // The parish filter: only Saint James's region rows.
+    let d = dashboard(
+        &team.app.db,
+        &who,
+        &Query {
+            region: Some("JM-08".into()),
+            ..q.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        d.totals.iter().map(|t| t.spend_micros).collect::<Vec<_>>(),
+        vec![6_000_000]
+    );
+    // A campaign filter and a platform with nothing.
+    let d = dashboard(
+        &team.app.db,
+        &who,
+        &Query {
+            campaign: Some("c2".into()),
+            ..q.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.totals[0].spend_micros, 5_000_000);
+    let d = dashboard(
+        &team.app.db,
+        &who,
+        &Query {
+            platform: Some(Platform::GoogleAds),
+            ..q.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(d.totals.is_empty() && d.campaigns.is_empty());
+    // Bad ranges say why.
+    let e = dashboard(
+        &team.app.db,
+        &who,
+        &Query {
+            range: Range::Custom(day("2026-11-12"), day("2026-11-01")),
+            ..q
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("ends before it starts"), "{e}");
+}
+
+#[tokio::test]
+async fn pacing_uses_current_budgets_and_the_ledger_credits_storefront_sales_by_utm_source() {
+    let team = Team::new(TestApp::spawn().await).await;
+    let acc = team.account(Platform::Meta).await;
+    let today = chrono::Utc::now().date_naive();
+    team.ingest(&[insight(
+        &acc,
+        "c1",
+        "a1",
+        &today.to_string(),
+        "50.00",
+        5,
+        "USD",
+        None,
+    )])
+    .await;
+    let campaigns =
+        format!(r#"{{"id":"c1","account_id":"{acc}","name":"Holiday","daily_budget":"1000"}}"#);
+    team.upload(
+        &FileFormat::Airbyte(Stream::MetaCampaigns),
+        campaigns.as_bytes(),
+    )
+    .await
+    .unwrap();
+    let meta = Default::default();
+    let who = team.staff(&meta);
+    let q = Query {
+        range: Range::Last7,
+        platform: None,
+        campaign: None,
+        region: None,
+    };
+    let d = dashboard(&team.app.db, &who, &q).await.unwrap();
+    assert_eq!(d.pacing.len(), 1);
+    let p = &d.pacing[0];
+    assert_eq!(p.spend_micros, 50_000_000);
+    assert!(p.month_budget_micros >= 28 * 10_000_000 && p.month_budget_micros <= 31 * 10_000_000);
+    assert_eq!(
+        d.settling.first().map(|s| s.0),
+        Some(Platform::Meta),
+        "today is inside the look-back"
+    );
+    assert_eq!(d.ledger.len(), 1);
+    assert_eq!(
+        (d.ledger[0].spend_micros, d.ledger[0].conversions),
+        (50_000_000, 0)
+    );
+    assert_eq!(d.ledger[0].roas().unwrap().normalize().to_string(), "0");
+}

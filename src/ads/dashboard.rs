@@ -1,0 +1,637 @@
+//! The ad-performance dashboard's reads, all from the rollups inside one tenant transaction:
+//! totals per currency (this period and the one before), the daily series, campaigns with their
+//! drill-down to ad sets and ads, regions, month-to-date pacing, and the ledger of ad spend beside
+//! the storefront's own revenue by platform.
+
+use super::{Metric, Platform, Totals};
+use crate::commerce::Staff;
+use crate::db::Database;
+use crate::{Error, Result};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+/// A date range as people choose it. Preset ranges end today (its numbers still arriving, like
+/// every day inside a look-back), in the tenant's time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Range {
+    Last7,
+    Last30,
+    Last90,
+    MonthToDate,
+    LastMonth,
+    Custom(NaiveDate, NaiveDate),
+}
+
+impl Range {
+    /// The preset's name in a URL (`last_30`, …); custom ranges are `custom`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Range::Last7 => "last_7",
+            Range::Last30 => "last_30",
+            Range::Last90 => "last_90",
+            Range::MonthToDate => "mtd",
+            Range::LastMonth => "last_month",
+            Range::Custom(..) => "custom",
+        }
+    }
+
+    /// `from..=to` for the tenant's `today`.
+    pub fn resolve(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let back = |n: i64| (today - chrono::Duration::days(n - 1), today);
+        let first = today.with_day(1).unwrap_or(today);
+        match self {
+            Range::Last7 => back(7),
+            Range::Last30 => back(30),
+            Range::Last90 => back(90),
+            Range::MonthToDate => (first, today),
+            Range::LastMonth => {
+                let end = first - chrono::Duration::days(1);
+                (end.with_day(1).unwrap_or(end), end)
+            }
+            Range::Custom(from, to) => (from, to),
+        }
+    }
+}
+
+/// What the dashboard was asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    pub range: Range,
+    pub platform: Option<Platform>,
+    pub campaign: Option<String>,
+    pub region: Option<String>,
+}
+
+/// What the dashboard shows: a date range and optional platform, campaign and region.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filters {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub platform: Option<Platform>,
+    pub campaign: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Filters {
+    /// The period of the same length just before this one.
+    pub fn previous(&self) -> Filters {
+        let days = (self.to - self.from).num_days() + 1;
+        Filters {
+            from: self.from - chrono::Duration::days(days),
+            to: self.from - chrono::Duration::days(1),
+            ..self.clone()
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.to < self.from {
+            return Err(Error::Validation("The range ends before it starts.".into()));
+        }
+        if (self.to - self.from).num_days() > 731 {
+            return Err(Error::Validation(
+                "Choose a range of two years at most.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rollup to read (aliased `r`), and the filter clause over `$1..$5` (from, to, platform,
+    /// campaign, region). A region filter reads the region rollup.
+    fn source(&self) -> (&'static str, &'static str) {
+        if self.region.is_some() {
+            ("rollup_region_day", BY_REGION)
+        } else {
+            ("rollup_campaign_day", BY_CAMPAIGN)
+        }
+    }
+}
+
+const BY_CAMPAIGN: &str = "r.day between $1 and $2 and ($3::text is null or r.platform = $3)
+    and ($4::text is null or r.campaign_id = $4) and $5::text is null";
+const BY_REGION: &str = "r.day between $1 and $2 and ($3::text is null or r.platform = $3)
+    and ($4::text is null or r.campaign_id = $4) and r.region_code = $5";
+
+/// One campaign (or ad set, or ad) in a table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub platform: Platform,
+    pub id: String,
+    pub name: String,
+    pub status: Option<String>,
+    pub totals: Totals,
+}
+
+/// A region's numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionRow {
+    pub code: Option<String>,
+    pub name: String,
+    pub totals: Totals,
+}
+
+/// A campaign's month to date against its budget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pacing {
+    pub platform: Platform,
+    pub campaign_id: String,
+    pub name: String,
+    pub currency: String,
+    pub month_budget_micros: i64,
+    pub spend_micros: i64,
+    pub projected_micros: i64,
+    /// "on", "under" or "over" (within 10 % of the budget is on pace).
+    pub pace: &'static str,
+}
+
+/// Ad spend and the storefront's revenue credited to a platform (last-touch UTM source), per
+/// currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedgerRow {
+    pub platform: Platform,
+    pub currency: String,
+    pub spend_micros: i64,
+    pub revenue: Decimal,
+    pub conversions: i64,
+}
+
+impl LedgerRow {
+    /// Revenue per unit of spend (same currency by construction), or nothing without spend.
+    pub fn roas(&self) -> Option<Decimal> {
+        (self.spend_micros != 0).then(|| self.revenue / Decimal::new(self.spend_micros, 6))
+    }
+}
+
+/// Everything the dashboard shows for one set of filters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dashboard {
+    pub filters: Filters,
+    /// Current campaigns for the filter list: (platform, id, name).
+    pub campaign_names: Vec<(Platform, String, String)>,
+    /// Per platform with data in range, the first day still inside its attribution look-back.
+    pub settling: Vec<(Platform, NaiveDate)>,
+    pub totals: Vec<Totals>,
+    pub previous: Vec<Totals>,
+    /// (day, totals per currency that day).
+    pub daily: Vec<(NaiveDate, Totals)>,
+    pub campaigns: Vec<Row>,
+    pub regions: Vec<RegionRow>,
+    /// True when the region numbers include rows with conversions (Google's); Meta's region rows
+    /// carry none.
+    pub regions_have_conversions: bool,
+    pub pacing: Vec<Pacing>,
+    pub ledger: Vec<LedgerRow>,
+    /// The tenant's today (its time zone).
+    pub today: NaiveDate,
+}
+
+type SumRow = (String, i64, i64, i64, Decimal, i64);
+
+const SUMS: &str = "currency, sum(impressions)::int8 as impressions, sum(clicks)::int8 as clicks,
+    sum(spend_micros)::int8 as spend, sum(conversions) as conversions,
+    sum(conversion_value_micros)::int8 as value";
+
+/// A grouped row: what it is (platform, id, name, status) and its sums.
+#[derive(sqlx::FromRow)]
+struct Agg {
+    platform: String,
+    id: String,
+    name: Option<String>,
+    status: Option<String>,
+    currency: String,
+    impressions: i64,
+    clicks: i64,
+    spend: i64,
+    conversions: Decimal,
+    value: i64,
+}
+
+impl Agg {
+    fn into_row(self) -> Option<Row> {
+        Some(Row {
+            platform: Platform::parse(&self.platform)?,
+            name: self
+                .name
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| self.id.clone()),
+            id: self.id,
+            status: self.status,
+            totals: totals_of((
+                self.currency,
+                self.impressions,
+                self.clicks,
+                self.spend,
+                self.conversions,
+                self.value,
+            )),
+        })
+    }
+}
+
+fn totals_of((currency, impressions, clicks, spend, conversions, value): SumRow) -> Totals {
+    Totals {
+        currency,
+        impressions,
+        clicks,
+        spend_micros: spend,
+        conversions,
+        value_micros: value,
+    }
+}
+
+/// The UTM sources that mean each platform.
+fn platform_of_source(source: &str) -> Option<Platform> {
+    match source {
+        "facebook" | "fb" | "instagram" | "ig" | "meta" | "messenger" => Some(Platform::Meta),
+        "google" | "google_ads" | "adwords" | "youtube" => Some(Platform::GoogleAds),
+        "linkedin" | "li" => Some(Platform::Linkedin),
+        "tiktok" => Some(Platform::Tiktok),
+        _ => None,
+    }
+}
+
+async fn sums(
+    tx: &mut sqlx::PgConnection,
+    f: &Filters,
+    group: &str,
+    order: &str,
+) -> Result<Vec<(String, SumRow)>> {
+    let (table, filter) = f.source();
+    // A constant (the whole range) is not a grouping key.
+    let by = if group.starts_with('\'') {
+        String::new()
+    } else {
+        format!("{group}, ")
+    };
+    let rows: Vec<(String, String, i64, i64, i64, Decimal, i64)> = sqlx::query_as(&format!(
+        "select {group}::text, {SUMS} from {table} r where {filter}
+          group by {by}currency order by {order}"
+    ))
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.platform.map(Platform::as_str))
+    .bind(&f.campaign)
+    .bind(&f.region)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(k, c, i, cl, s, cv, v)| (k, (c, i, cl, s, cv, v)))
+        .collect())
+}
+
+/// Reads the dashboard. Needs `analytics.read`.
+#[tracing::instrument(name = "Read the ad dashboard", skip_all, fields(tenant_id = %who.scope.tenant_id()))]
+pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dashboard> {
+    who.authorize(db, "analytics.read").await?;
+    let mut tx = db.tenant_tx(who.scope).await?;
+    let today: NaiveDate = sqlx::query_scalar(
+        "select (now() at time zone (select time_zone from tenants where id = app_current_tenant()))::date",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (from, to) = q.range.resolve(today);
+    let filters = Filters {
+        from,
+        to,
+        platform: q.platform,
+        campaign: q.campaign.clone(),
+        region: q.region.clone(),
+    };
+    let f = &filters;
+    f.check()?;
+    let per_currency = |rows: Vec<(String, SumRow)>| {
+        rows.into_iter()
+            .map(|(_, r)| totals_of(r))
+            .collect::<Vec<_>>()
+    };
+    let totals = per_currency(sums(&mut tx, f, "''", "4 desc").await?);
+    let previous = per_currency(sums(&mut tx, &f.previous(), "''", "4 desc").await?);
+    let daily = sums(&mut tx, f, "day", "1")
+        .await?
+        .into_iter()
+        .filter_map(|(day, r)| Some((day.parse().ok()?, totals_of(r))))
+        .collect();
+    let campaigns = campaigns(&mut tx, f).await?;
+    let (regions, regions_have_conversions) = regions(&mut tx, f).await?;
+    let pacing = pacing(&mut tx, f, today).await?;
+    let ledger = ledger(&mut tx, f).await?;
+    let campaign_names: Vec<(String, String, String)> = sqlx::query_as(
+        "select platform, campaign_id, name from dim_campaign where is_current
+          order by lower(name), campaign_id limit 1000",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut settling = Vec::new();
+    for t in &campaigns {
+        let look_back = if t.platform == Platform::GoogleAds {
+            30
+        } else {
+            28
+        };
+        let start = today - chrono::Duration::days(look_back);
+        if f.to >= start && !settling.iter().any(|(p, _)| *p == t.platform) {
+            settling.push((t.platform, start.max(f.from)));
+        }
+    }
+    Ok(Dashboard {
+        filters: filters.clone(),
+        campaign_names: campaign_names
+            .into_iter()
+            .filter_map(|(p, id, n)| Some((Platform::parse(&p)?, id, n)))
+            .collect(),
+        settling,
+        totals,
+        previous,
+        daily,
+        campaigns,
+        regions,
+        regions_have_conversions,
+        pacing,
+        ledger,
+        today,
+    })
+}
+
+async fn campaigns(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<Vec<Row>> {
+    let (table, filter) = f.source();
+    let rows: Vec<Agg> = sqlx::query_as(&format!(
+        "select r.platform, r.campaign_id as id, d.name, d.status, {SUMS}
+           from {table} r
+           left join dim_campaign d
+             on d.platform = r.platform and d.campaign_id = r.campaign_id and d.is_current
+          where {filter}
+          group by r.platform, r.campaign_id, d.name, d.status, currency
+          order by sum(spend_micros) desc"
+    ))
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.platform.map(Platform::as_str))
+    .bind(&f.campaign)
+    .bind(&f.region)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows.into_iter().filter_map(Agg::into_row).collect())
+}
+
+/// A campaign's ad sets, or (with `adset`) one ad set's ads, or (with `ads_of_campaign`) all of a
+/// campaign's ads, over the filters' range and platform. Needs `analytics.read`.
+pub async fn drill(
+    db: &Database,
+    who: &Staff<'_>,
+    f: &Filters,
+    campaign: &str,
+    adset: Option<&str>,
+    ads: bool,
+) -> Result<Vec<Row>> {
+    who.authorize(db, "analytics.read").await?;
+    f.check()?;
+    let mut tx = db.tenant_tx(who.scope).await?;
+    let (key, dim, dim_key) = if ads || adset.is_some() {
+        ("ad_id", "dim_ad", "ad_id")
+    } else {
+        ("adset_id", "dim_adset", "adset_id")
+    };
+    let name = if key == "ad_id" {
+        "coalesce(max(d.name), max(r.ad_name))"
+    } else {
+        "max(d.name)"
+    };
+    let rows: Vec<Agg> = sqlx::query_as(&format!(
+        "select r.platform, r.{key} as id, {name} as name, max(d.status) as status, {SUMS}
+           from rollup_ad_day r
+           left join {dim} d on d.platform = r.platform and d.{dim_key} = r.{key} and d.is_current
+          where r.day between $1 and $2 and ($3::text is null or r.platform = $3)
+            and r.campaign_id = $4 and ($5::text is null or r.adset_id = $5)
+          group by r.platform, r.{key}, currency
+          order by sum(spend_micros) desc
+          limit 500"
+    ))
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.platform.map(Platform::as_str))
+    .bind(campaign)
+    .bind(adset)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows.into_iter().filter_map(Agg::into_row).collect())
+}
+
+async fn regions(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<(Vec<RegionRow>, bool)> {
+    let rows: Vec<Agg> = sqlx::query_as(&format!(
+        "select '' as platform, coalesce(r.region_code, '') as id, g.name, null::text as status,
+                {SUMS}
+           from rollup_region_day r left join dim_geo g using (region_code)
+          where day between $1 and $2 and ($3::text is null or platform = $3)
+            and ($4::text is null or campaign_id = $4)
+          group by r.region_code, g.name, currency
+          order by g.name nulls last"
+    ))
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.platform.map(Platform::as_str))
+    .bind(&f.campaign)
+    .fetch_all(&mut *tx)
+    .await?;
+    let with_conversions: bool = sqlx::query_scalar(
+        "select exists(select 1 from rollup_region_day
+                        where day between $1 and $2 and ($3::text is null or platform = $3)
+                          and platform <> 'meta')",
+    )
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.platform.map(Platform::as_str))
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok((
+        rows.into_iter()
+            .map(|a| RegionRow {
+                name: a.name.unwrap_or_else(|| "Not mapped".into()),
+                code: (!a.id.is_empty()).then_some(a.id),
+                totals: totals_of((
+                    a.currency,
+                    a.impressions,
+                    a.clicks,
+                    a.spend,
+                    a.conversions,
+                    a.value,
+                )),
+            })
+            .collect(),
+        with_conversions,
+    ))
+}
+
+/// Month to date (the month of `today`) against budgets: a campaign's current daily budget times
+/// the month's days. Campaigns without a known budget are left out.
+async fn pacing(tx: &mut sqlx::PgConnection, f: &Filters, today: NaiveDate) -> Result<Vec<Pacing>> {
+    let first = today.with_day(1).unwrap_or(today);
+    let days_in_month = {
+        let next = if today.month() == 12 {
+            NaiveDate::from_ymd_opt(today.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(today.year(), today.month() + 1, 1)
+        };
+        next.map_or(30, |n| (n - first).num_days())
+    };
+    let elapsed = (today - first).num_days() + 1;
+    let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
+        "select d.platform, d.campaign_id, d.name, r.currency, d.budget_micros,
+                coalesce(sum(r.spend_micros), 0)::int8
+           from dim_campaign d
+           join rollup_campaign_day r
+             on r.platform = d.platform and r.campaign_id = d.campaign_id and r.day between $1 and $2
+          where d.is_current and d.budget_micros > 0 and ($3::text is null or d.platform = $3)
+            and ($4::text is null or d.campaign_id = $4)
+          group by d.platform, d.campaign_id, d.name, r.currency, d.budget_micros
+          order by d.name",
+    )
+    .bind(first)
+    .bind(today)
+    .bind(f.platform.map(Platform::as_str))
+    .bind(&f.campaign)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, id, name, currency, daily, spend)| {
+            let budget = daily * days_in_month;
+            let projected = spend * days_in_month / elapsed.max(1);
+            let pace = if projected > budget * 11 / 10 {
+                "over"
+            } else if projected < budget * 9 / 10 {
+                "under"
+            } else {
+                "on"
+            };
+            Some(Pacing {
+                platform: Platform::parse(&p)?,
+                campaign_id: id,
+                name,
+                currency,
+                month_budget_micros: budget,
+                spend_micros: spend,
+                projected_micros: projected,
+                pace,
+            })
+        })
+        .collect())
+}
+
+async fn ledger(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<Vec<LedgerRow>> {
+    let spend: Vec<(String, String, i64)> = sqlx::query_as(
+        "select platform, currency, sum(spend_micros)::int8 from rollup_campaign_day
+          where day between $1 and $2 and ($3::text is null or platform = $3)
+          group by platform, currency",
+    )
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.platform.map(Platform::as_str))
+    .fetch_all(&mut *tx)
+    .await?;
+    // Orders confirmed or fulfilled, and donations received, by last-touch source.
+    let revenue: Vec<(String, String, i64, Decimal)> = sqlx::query_as(
+        "select coalesce(v.utm_source, ''), x.currency, count(*), sum(x.amount)
+           from (select currency, total as amount, last_visit_id, created_at from orders
+                  where status in ('confirmed', 'fulfilled')
+                 union all
+                 select currency, amount, last_visit_id, created_at from donations
+                  where status = 'received') x
+           join visits v on v.id = x.last_visit_id
+          where x.created_at >= $1::date and x.created_at < $2::date + 1
+          group by 1, 2",
+    )
+    .bind(f.from)
+    .bind(f.to)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut rows: Vec<LedgerRow> = Vec::new();
+    let mut entry = |platform: Platform, currency: &str| -> usize {
+        match rows
+            .iter()
+            .position(|r| r.platform == platform && r.currency == currency)
+        {
+            Some(i) => i,
+            None => {
+                rows.push(LedgerRow {
+                    platform,
+                    currency: currency.to_string(),
+                    spend_micros: 0,
+                    revenue: Decimal::ZERO,
+                    conversions: 0,
+                });
+                rows.len() - 1
+            }
+        }
+    };
+    let mut at = Vec::new();
+    for (p, currency, micros) in spend {
+        if let Some(platform) = Platform::parse(&p) {
+            at.push((entry(platform, &currency), micros, Decimal::ZERO, 0));
+        }
+    }
+    for (source, currency, count, amount) in revenue {
+        if let Some(platform) = platform_of_source(&source)
+            && f.platform.is_none_or(|p| p == platform)
+        {
+            at.push((entry(platform, &currency), 0, amount, count));
+        }
+    }
+    for (i, micros, amount, count) in at {
+        rows[i].spend_micros += micros;
+        rows[i].revenue += amount;
+        rows[i].conversions += count;
+    }
+    rows.sort_by(|a, b| {
+        (a.platform.as_str(), &a.currency).cmp(&(b.platform.as_str(), &b.currency))
+    });
+    Ok(rows)
+}
+
+/// The metric's value per day for one currency, for the chart.
+pub fn series(d: &Dashboard, metric: Metric, currency: &str) -> Vec<(NaiveDate, Option<Decimal>)> {
+    d.daily
+        .iter()
+        .filter(|(_, t)| t.currency == currency)
+        .map(|(day, t)| (*day, metric.of(t)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_previous_period_has_the_same_length_just_before() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(
+            Range::LastMonth.resolve(d("2026-12-01")),
+            (d("2026-11-01"), d("2026-11-30"))
+        );
+        assert_eq!(
+            Range::Last7.resolve(d("2026-12-01")),
+            (d("2026-11-25"), d("2026-12-01"))
+        );
+        assert_eq!(
+            Range::MonthToDate.resolve(d("2026-12-01")),
+            (d("2026-12-01"), d("2026-12-01"))
+        );
+        let f = Filters {
+            from: d("2026-11-01"),
+            to: d("2026-11-30"),
+            platform: None,
+            campaign: None,
+            region: None,
+        };
+        let p = f.previous();
+        assert_eq!((p.from, p.to), (d("2026-10-02"), d("2026-10-31")));
+    }
+
+    #[test]
+    fn utm_sources_name_platforms() {
+        assert_eq!(platform_of_source("instagram"), Some(Platform::Meta));
+        assert_eq!(platform_of_source("google"), Some(Platform::GoogleAds));
+        assert_eq!(platform_of_source("newsletter"), None);
+    }
+}

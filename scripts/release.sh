@@ -18,7 +18,13 @@ export PATH="$tools/node_modules/.bin:$PATH"
 
 cargo leptos build --release
 pkg="$CARGO_TARGET_DIR/site/pkg"
+# Brotli (what browsers are served, quality 11) from PyPI's brotli, kept with the other tools.
+[ -d "$tools/py/brotli" ] || python3 -m pip install -q --target "$tools/py" brotli >/dev/null
+brotli_size() { PYTHONPATH="$tools/py" python3 -c 'import brotli,sys; print(len(brotli.compress(open(sys.argv[1],"rb").read(), quality=11)))' "$1"; }
 for f in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
-  printf '%-40s %8d bytes  %8d gzip\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"
+  printf '%-40s %8d bytes  %8d gzip  %8d brotli\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" "$(brotli_size "$f")"
+done
+for f in public/leaflet/leaflet.js public/leaflet/leaflet.css public/geo/jm-parishes.geojson; do
+  printf '%-40s %8d bytes  %8d gzip  %8d brotli  (dashboard page only)\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" "$(brotli_size "$f")"
 done
 echo "[release] binary: $CARGO_TARGET_DIR/release/cadence  site: $CARGO_TARGET_DIR/site"

@@ -578,3 +578,33 @@ async fn sources_show_data_as_of_and_turn_stale() {
         .unwrap_err();
     assert!(e.to_string().contains("between 1 hour"), "{e}");
 }
+
+#[tokio::test]
+async fn a_load_that_fails_part_way_changes_nothing_and_is_recorded_as_failed() {
+    let team = Team::new(TestApp::spawn().await).await;
+    let account = team.account(Platform::Meta).await;
+    let mut bytes = line(&account, "ad1", "2026-11-02", "1.00", 10, None).into_bytes();
+    bytes.extend_from_slice(b"\n{\"date_start\":\"2026-11-03\",\"x\":\"\xff\xfe\"}\n");
+    let e = team
+        .upload(&FileFormat::Airbyte(Stream::MetaInsights), &bytes)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("could not be read"), "{e}");
+    assert_eq!(
+        team.number("select count(*) from fact_performance").await,
+        0
+    );
+    let meta = Default::default();
+    let (_, runs) = ads::overview(&team.app.db, &team.staff(&meta))
+        .await
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, "failed");
+    assert!(
+        runs[0]
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("could not be read")
+    );
+}

@@ -9,8 +9,23 @@ use crate::db::Database;
 use crate::tenancy::TenantScope;
 use std::collections::{BTreeSet, HashSet};
 
-/// Parses and merges `lines` (line number, text) of an entity stream into the scoped tenant.
+/// Parses and merges `lines` (line number, text) of an entity stream into the scoped tenant; a
+/// load that fails part-way changes nothing and is recorded as a failed run.
 pub(crate) async fn load_entities(
+    db: &Database,
+    scope: &TenantScope,
+    spec: &LoadSpec,
+    stream: super::Stream,
+    lines: Vec<(i32, String)>,
+) -> Result<RunReport> {
+    let result = merge_all(db, scope, spec, stream, lines).await;
+    if let Err(e) = &result {
+        super::load::record_failure(db, scope, spec, e).await;
+    }
+    result
+}
+
+async fn merge_all(
     db: &Database,
     scope: &TenantScope,
     spec: &LoadSpec,

@@ -312,8 +312,53 @@ pub(crate) async fn finish_run(
 }
 
 /// Streams the workers' chunks into the scoped tenant's fact inside one transaction (all or
-/// nothing), then rebuilds the rollups for the loaded days.
+/// nothing), then rebuilds the rollups for the loaded days. A load that fails part-way changes
+/// nothing and is recorded as a failed run with its reason.
 pub(crate) async fn load_facts(
+    db: &Database,
+    scope: &TenantScope,
+    spec: &LoadSpec,
+    chunks: mpsc::Receiver<std::result::Result<Chunk, String>>,
+) -> Result<RunReport> {
+    let result = load_facts_in_one_go(db, scope, spec, chunks).await;
+    if let Err(e) = &result {
+        record_failure(db, scope, spec, e).await;
+    }
+    result
+}
+
+/// Records a run that failed (its transaction rolled back), so the run list says what happened.
+pub(crate) async fn record_failure(db: &Database, scope: &TenantScope, spec: &LoadSpec, e: &Error) {
+    let reason = match e {
+        Error::Validation(m) => m.clone(),
+        _ => "The load failed on our side; nothing was changed. Please try again.".to_string(),
+    };
+    tracing::warn!(error = %e, stream = %spec.stream, "an ad-data load failed");
+    let recorded = async {
+        let mut tx = db.tenant_tx(scope).await?;
+        sqlx::query(
+            "insert into ingest_runs (tenant_id, id, source, stream, platform, file_sha256, status,
+                    error, started_by, finished_at)
+             values (app_current_tenant(), $1, $2, $3, $4, $5, 'failed', $6, $7, now())",
+        )
+        .bind(Uuid::now_v7())
+        .bind(&spec.source)
+        .bind(&spec.stream)
+        .bind(spec.platform.as_str())
+        .bind(&spec.sha)
+        .bind(reason.chars().take(1000).collect::<String>())
+        .bind(spec.actor)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, Error>(())
+    };
+    if let Err(e) = recorded.await {
+        tracing::warn!(error = %e, "the failed load could not be recorded");
+    }
+}
+
+async fn load_facts_in_one_go(
     db: &Database,
     scope: &TenantScope,
     spec: &LoadSpec,

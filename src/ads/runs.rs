@@ -8,7 +8,7 @@ use crate::{Error, Result};
 use uuid::Uuid;
 
 const RUN_COLUMNS: &str = "id, source, stream, status, rows_read, rows_loaded, rows_rejected,
-    rows_unmapped, window_from, window_to, started_at";
+    rows_unmapped, window_from, window_to, started_at, error";
 
 /// An ingest run as listed.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -24,6 +24,8 @@ pub struct RunRow {
     pub window_from: Option<chrono::NaiveDate>,
     pub window_to: Option<chrono::NaiveDate>,
     pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Why a failed run failed.
+    pub error: Option<String>,
 }
 
 /// The tenant's mapped accounts and most recent runs. Needs `analytics.read`.

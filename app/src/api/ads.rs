@@ -15,6 +15,7 @@ pub struct RunView {
     pub rows_unmapped: i32,
     pub window: String,
     pub started: String,
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +41,7 @@ fn run_view(r: &cadence::ads::RunRow) -> RunView {
             _ => "—".into(),
         },
         started: r.started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        error: r.error.clone(),
     }
 }
 

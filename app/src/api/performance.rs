@@ -336,8 +336,9 @@ mod ssr {
     }
 }
 
-/// The dashboard for the URL's query. Needs `analytics.read`.
-#[server]
+/// The dashboard for the URL's query. Needs `analytics.read`. (A fixed path, so benchmarks and
+/// scripts can call it.)
+#[server(endpoint = "load_performance")]
 pub async fn load_performance(query: PerfQuery) -> Result<PerformanceView, AppError> {
     let p = crate::api::commerce::ssr::Parts::current().await?;
     let staff = p.staff();

@@ -95,7 +95,7 @@ pub fn AdDataPage() -> impl IntoView {
                                             <td class="num">{r.rows_loaded}</td>
                                             <td class="num">{r.rows_rejected}</td>
                                             <td class="num">{r.rows_unmapped}</td>
-                                            <td><span class="badge" class:badge--ok=r.status == "succeeded">{r.status.clone()}</span></td>
+                                            <td><span class="badge" class:badge--ok={r.status == "succeeded"} class:badge--warn={r.status == "failed"} title=r.error.clone().unwrap_or_default()>{r.status.clone()}</span></td>
                                         </tr>
                                     }).collect_view()}</tbody>
                                 </table>
@@ -134,6 +134,7 @@ pub fn RunPage() -> impl IntoView {
                         <section class="panel" data-test="run-page">
                             <h1>"Load report"</h1>
                             <p class="muted">{format!("{} · started {} · days {}", r.run.source, r.run.started, r.run.window)}</p>
+                            {r.run.error.clone().map(|e| view! { <p class="alert alert--error" role="alert" data-test="run-error">{e}</p> })}
                             <dl class="facts">
                                 <div><dt>"Status"</dt><dd>{r.run.status.clone()}</dd></div>
                                 <div><dt>"Rows read"</dt><dd>{r.run.rows_read}</dd></div>

@@ -84,6 +84,19 @@ alter table rollup_region_day add column campaign_id text not null default '';
 alter table rollup_region_day add column conversions numeric(20, 6) not null default 0;
 alter table rollup_region_day add column conversion_value_micros bigint not null default 0;
 
+-- Covering indexes for the dashboard's range reads (index-only scans of a tenant's days), and the
+-- ad rollup by campaign for drill-downs.
+create index rollup_campaign_day_cover on rollup_campaign_day (tenant_id, day)
+    include (platform, campaign_id, currency, impressions, clicks, spend_micros, conversions,
+             conversion_value_micros);
+drop index rollup_region_day_key;
+create index rollup_region_day_cover on rollup_region_day (tenant_id, day)
+    include (platform, campaign_id, region_code, currency, impressions, clicks, spend_micros,
+             conversions, conversion_value_micros);
+create index rollup_ad_day_campaign on rollup_ad_day (tenant_id, campaign_id, day)
+    include (platform, adset_id, ad_id, currency, impressions, clicks, spend_micros, conversions,
+             conversion_value_micros);
+
 -- Which action types count as conversions for a tenant (Meta's actions arrays). None listed: the
 -- defaults (purchases and leads).
 create table conversion_actions (

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod url;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};

@@ -304,17 +304,29 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
             .map(|(_, r)| totals_of(r))
             .collect::<Vec<_>>()
     };
-    let totals = per_currency(sums(&mut tx, f, "''", "4 desc").await?);
+    let campaigns = campaigns(&mut tx, f).await?;
+    // The period's totals are the campaigns' summed per currency (exact integers and decimals).
+    let mut totals: Vec<Totals> = Vec::new();
+    for c in &campaigns {
+        match totals.iter_mut().find(|t| t.currency == c.totals.currency) {
+            Some(t) => t.add(&c.totals),
+            None => totals.push(c.totals.clone()),
+        }
+    }
+    totals.sort_by(|a, b| {
+        b.spend_micros
+            .cmp(&a.spend_micros)
+            .then(a.currency.cmp(&b.currency))
+    });
     let previous = per_currency(sums(&mut tx, &f.previous(), "''", "4 desc").await?);
     let daily = sums(&mut tx, f, "day", "1")
         .await?
         .into_iter()
         .filter_map(|(day, r)| Some((day.parse().ok()?, totals_of(r))))
         .collect();
-    let campaigns = campaigns(&mut tx, f).await?;
     let (regions, regions_have_conversions) = regions(&mut tx, f).await?;
     let pacing = pacing(&mut tx, f, today).await?;
-    let ledger = ledger(&mut tx, f).await?;
+    let ledger = ledger(&mut tx, f, &campaigns).await?;
     let campaign_names: Vec<(String, String, String)> = sqlx::query_as(
         "select platform, campaign_id, name from dim_campaign where is_current
           order by lower(name), campaign_id limit 1000",
@@ -355,14 +367,15 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
 
 async fn campaigns(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<Vec<Row>> {
     let (table, filter) = f.source();
+    // Aggregate first, then name the few resulting campaigns.
     let rows: Vec<Agg> = sqlx::query_as(&format!(
-        "select r.platform, r.campaign_id as id, d.name, d.status, {SUMS}
-           from {table} r
+        "select g.platform, g.campaign_id as id, d.name, d.status, g.currency, g.impressions,
+                g.clicks, g.spend, g.conversions, g.value
+           from (select r.platform, r.campaign_id, {SUMS} from {table} r where {filter}
+                  group by r.platform, r.campaign_id, currency) g
            left join dim_campaign d
-             on d.platform = r.platform and d.campaign_id = r.campaign_id and d.is_current
-          where {filter}
-          group by r.platform, r.campaign_id, d.name, d.status, currency
-          order by sum(spend_micros) desc"
+             on d.platform = g.platform and d.campaign_id = g.campaign_id and d.is_current
+          order by g.spend desc, g.campaign_id"
     ))
     .bind(f.from)
     .bind(f.to)
@@ -519,17 +532,36 @@ async fn pacing(tx: &mut sqlx::PgConnection, f: &Filters, today: NaiveDate) -> R
         .collect())
 }
 
-async fn ledger(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<Vec<LedgerRow>> {
-    let spend: Vec<(String, String, i64)> = sqlx::query_as(
-        "select platform, currency, sum(spend_micros)::int8 from rollup_campaign_day
-          where day between $1 and $2 and ($3::text is null or platform = $3)
-          group by platform, currency",
-    )
-    .bind(f.from)
-    .bind(f.to)
-    .bind(f.platform.map(Platform::as_str))
-    .fetch_all(&mut *tx)
-    .await?;
+/// The ledger: spend per platform and currency (from `campaigns` when they cover the whole platform
+/// filter, otherwise read again without the campaign and parish filters) beside storefront revenue.
+async fn ledger(
+    tx: &mut sqlx::PgConnection,
+    f: &Filters,
+    campaigns: &[Row],
+) -> Result<Vec<LedgerRow>> {
+    let spend: Vec<(String, String, i64)> = if f.campaign.is_none() && f.region.is_none() {
+        campaigns
+            .iter()
+            .map(|c| {
+                (
+                    c.platform.as_str().to_string(),
+                    c.totals.currency.clone(),
+                    c.totals.spend_micros,
+                )
+            })
+            .collect()
+    } else {
+        sqlx::query_as(
+            "select platform, currency, sum(spend_micros)::int8 from rollup_campaign_day
+              where day between $1 and $2 and ($3::text is null or platform = $3)
+              group by platform, currency",
+        )
+        .bind(f.from)
+        .bind(f.to)
+        .bind(f.platform.map(Platform::as_str))
+        .fetch_all(&mut *tx)
+        .await?
+    };
     // Orders confirmed or fulfilled, and donations received, by last-touch source.
     let revenue: Vec<(String, String, i64, Decimal)> = sqlx::query_as(
         "select coalesce(v.utm_source, ''), x.currency, count(*), sum(x.amount)

@@ -7,7 +7,7 @@ use super::{Reject, RunReport};
 use crate::Result;
 use crate::db::Database;
 use crate::tenancy::TenantScope;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// Parses and merges `lines` (line number, text) of an entity stream into the scoped tenant; a
 /// load that fails part-way changes nothing and is recorded as a failed run.
@@ -36,13 +36,7 @@ async fn merge_all(
     let mut report = RunReport::default();
     let mut tx = db.tenant_tx(scope).await?;
     let run_id = start_run(&mut tx, spec).await?;
-    let accounts: HashSet<String> =
-        sqlx::query_scalar("select account_id from ad_accounts where platform = $1")
-            .bind(platform.as_str())
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+    let accounts = super::load::tenant_accounts(&mut tx, platform).await?;
     let mut rows: Vec<EntityRow> = Vec::new();
     let mut at_line: Vec<(i32, &str)> = Vec::new();
     let mut rejects: Vec<(i32, String, String)> = Vec::new();

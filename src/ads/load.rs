@@ -185,13 +185,7 @@ pub(crate) async fn context(
     platform: Platform,
 ) -> Result<Context> {
     let mut tx = db.tenant_tx(scope).await?;
-    let accounts: HashSet<String> =
-        sqlx::query_scalar("select account_id from ad_accounts where platform = $1")
-            .bind(platform.as_str())
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+    let accounts = tenant_accounts(&mut tx, platform).await?;
     let mut actions: Vec<String> = sqlx::query_scalar(
         "select action_type from conversion_actions where platform = $1 order by action_type",
     )
@@ -220,6 +214,21 @@ pub(crate) async fn context(
         accounts,
         regions,
     })
+}
+
+/// The scoped tenant's own account ids on `platform`.
+pub(crate) async fn tenant_accounts(
+    tx: &mut sqlx::PgConnection,
+    platform: Platform,
+) -> Result<HashSet<String>> {
+    Ok(
+        sqlx::query_scalar("select account_id from ad_accounts where platform = $1")
+            .bind(platform.as_str())
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// Region names (normalised), the shared lookup's keys and the tenant's own keys for `platform`

@@ -31,7 +31,10 @@ pub async fn sign_up(
         &app_url,
     )
     .await?;
-    leptos_axum::redirect(&format!("/check-email?to={}", urlencode(email.as_str())));
+    leptos_axum::redirect(&format!(
+        "/check-email?to={}",
+        crate::url::encode(email.as_str())
+    ));
     Ok(())
 }
 
@@ -101,7 +104,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         .await?;
     leptos_axum::redirect(&format!(
         "/check-email?to={}&reason=reset",
-        urlencode(email.as_str())
+        crate::url::encode(email.as_str())
     ));
     Ok(())
 }
@@ -142,19 +145,6 @@ pub async fn change_password(
             .await?;
     ssr::keep_session_after_password_change(epoch).await?;
     Ok(())
-}
-
-/// Percent-encodes a query value.
-#[cfg(feature = "ssr")]
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(feature = "ssr")]

@@ -48,7 +48,7 @@ impl PerfQuery {
         let query: Vec<String> = pairs
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", urlencoding_lite(&v)))
+            .map(|(k, v)| format!("{k}={}", crate::url::encode(&v)))
             .collect();
         format!("/app/performance?{}", query.join("&"))
     }
@@ -56,18 +56,6 @@ impl PerfQuery {
     pub fn metric(&self) -> Metric {
         Metric::parse(&self.metric).unwrap_or(Metric::Spend)
     }
-}
-
-/// Percent-encodes what a query value may hold (ids, dates, codes, names).
-fn urlencoding_lite(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// One KPI card.

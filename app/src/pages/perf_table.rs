@@ -103,16 +103,7 @@ fn csv(rows: &[PerfRow], cols: &[Col]) -> String {
 }
 
 fn data_uri(text: &str) -> String {
-    let mut out = String::from("data:text/csv;charset=utf-8,");
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    format!("data:text/csv;charset=utf-8,{}", crate::url::encode(text))
 }
 
 #[component]

@@ -63,17 +63,7 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let freshness: Vec<(
-        String,
-        chrono::DateTime<chrono::Utc>,
-        Option<chrono::NaiveDate>,
-    )> = sqlx::query_as(
-        "select distinct on (platform) platform, finished_at, window_to from ingest_runs
-              where status = 'succeeded' and platform is not null and window_to is not null
-              order by platform, finished_at desc",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let freshness = freshness_in(&mut tx, stale_after_hours).await?;
     let all_regions: Vec<(String, String)> =
         sqlx::query_as("select region_code, name from dim_geo order by name")
             .fetch_all(&mut *tx)
@@ -83,7 +73,6 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
     for (p, k, _) in &regions {
         known.insert((p.clone(), k.clone()));
     }
-    let now = chrono::Utc::now();
     Ok(AdSettings {
         conversion_actions: actions,
         uses_default_actions,
@@ -97,19 +86,53 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
             .filter(|(p, k, _)| !known.contains(&(p.clone(), normalize_region_name(k))))
             .filter_map(|(p, k, m)| Some((Platform::parse(&p)?, k, m)))
             .collect(),
-        freshness: freshness
-            .into_iter()
-            .filter_map(|(p, at, through)| {
-                Some(SourceFreshness {
-                    platform: Platform::parse(&p)?,
-                    loaded_at: at.to_rfc3339(),
-                    through_day: through.map(|d| d.to_string()),
-                    stale: now - at > chrono::Duration::hours(stale_after_hours.into()),
-                })
-            })
-            .collect(),
+        freshness,
         all_regions,
     })
+}
+
+/// Each platform's last successful load and whether it is stale. Needs `analytics.read`.
+pub async fn freshness(db: &Database, who: &Staff<'_>) -> Result<Vec<SourceFreshness>> {
+    who.authorize(db, "analytics.read").await?;
+    let mut tx = db.tenant_tx(who.scope).await?;
+    let hours: i32 = sqlx::query_scalar("select stale_after_hours from ingest_settings")
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or(36);
+    let out = freshness_in(&mut tx, hours).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+type LastLoad = (
+    String,
+    chrono::DateTime<chrono::Utc>,
+    Option<chrono::NaiveDate>,
+);
+
+async fn freshness_in(
+    tx: &mut sqlx::PgConnection,
+    stale_after_hours: i32,
+) -> Result<Vec<SourceFreshness>> {
+    let rows: Vec<LastLoad> = sqlx::query_as(
+        "select distinct on (platform) platform, finished_at, window_to from ingest_runs
+          where status = 'succeeded' and platform is not null and window_to is not null
+          order by platform, finished_at desc",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let now = chrono::Utc::now();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, at, through)| {
+            Some(SourceFreshness {
+                platform: Platform::parse(&p)?,
+                loaded_at: at.to_rfc3339(),
+                through_day: through.map(|d| d.to_string()),
+                stale: now - at > chrono::Duration::hours(stale_after_hours.into()),
+            })
+        })
+        .collect())
 }
 
 /// Sets the Meta action types counted as conversions (comma or space separated; empty = the

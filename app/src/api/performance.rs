@@ -357,6 +357,6 @@ pub async fn load_performance(query: PerfQuery) -> Result<PerformanceView, AppEr
                 .unwrap_or_else(|| a.to_string())
         });
     }
-    view.freshness = cadence::ads::settings(&p.db, &staff).await?.freshness;
+    view.freshness = cadence::ads::freshness(&p.db, &staff).await?;
     Ok(view)
 }

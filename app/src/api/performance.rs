@@ -336,14 +336,13 @@ pub async fn load_performance(query: PerfQuery) -> Result<PerformanceView, AppEr
     let mut view = ssr::view(query.clone(), d);
     if let Some(campaign) = filters.campaign.as_deref() {
         let adset = (!query.adset.is_empty()).then_some(query.adset.as_str());
-        if adset.is_none() {
-            view.adsets =
-                cadence::ads::dashboard::drill(&p.db, &staff, &filters, campaign, None, false)
-                    .await?
-                    .into_iter()
-                    .map(ssr::row)
-                    .collect();
-        }
+        // The campaign's ad sets, also when one is chosen: its chip shows the ad set's name.
+        view.adsets =
+            cadence::ads::dashboard::drill(&p.db, &staff, &filters, campaign, None, false)
+                .await?
+                .into_iter()
+                .map(ssr::row)
+                .collect();
         view.ads = cadence::ads::dashboard::drill(&p.db, &staff, &filters, campaign, adset, true)
             .await?
             .into_iter()

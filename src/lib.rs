@@ -4,6 +4,7 @@
 //! sits behind the `ssr` feature.
 
 pub mod access;
+pub mod admin;
 pub mod ads;
 pub mod agency;
 pub mod auth;

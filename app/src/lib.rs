@@ -19,6 +19,11 @@ use leptos_meta::{MetaTags, provide_meta_context};
 use serde::{Deserialize, Serialize};
 
 pub use pages::platform::PlatformApp;
+
+/// The session key of the signed-in user's id.
+pub const USER_SESSION_KEY: &str = "uid";
+/// The session key of the impersonation grant staff are using (see the server's middleware).
+pub const IMPERSONATION_SESSION_KEY: &str = "imp";
 pub use pages::storefront::StorefrontApp;
 
 /// Which of the two apps a request is for.

@@ -1,4 +1,5 @@
 // Shared helpers for the specs: addresses of the server under test and waiting for hydration.
+import { execFileSync } from "node:child_process";
 export const port = process.env.CADENCE_E2E_PORT || '3000';
 export const platformUrl = (path = '/') => `http://localhost:${port}${path}`;
 export const storefrontUrl = (slug, path = '/') => `http://${slug}.localhost:${port}${path}`;
@@ -42,3 +43,41 @@ export async function signUpAndLogIn(page, name, email, password) {
 
 /** A unique lowercase token for emails and slugs. */
 export const unique = (prefix) => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+/** A new person signs up and walks the wizard as a brand; ends on /app as the new tenant's owner. */
+export async function newBrand(page, person, email, password, brand, slug) {
+  await signUpAndLogIn(page, person, email, password);
+  await page.waitForURL(platformUrl('/onboarding'));
+  const step = async (key) => {
+    await page.locator(`[data-test="wizard"][data-step="${key}"]`).waitFor();
+    await hydrated(page);
+  };
+  await step('profile');
+  await page.getByRole('radio', { name: /Brand/ }).check();
+  await page.locator('[data-test="next"]').click();
+  await step('identity');
+  await page.getByLabel('Brand name').fill(brand);
+  await page.getByLabel('Cadence address').fill(slug);
+  await page.locator('[data-test="slug-result"][data-state="available"]').waitFor();
+  await page.getByLabel('Currency').selectOption('USD');
+  await page.getByLabel('Time zone').selectOption('America/Jamaica');
+  await page.getByLabel('Language').selectOption('en');
+  await page.locator('[data-test="next"]').click();
+  await step('audience');
+  await page.getByLabel('Describe your customers').fill('People who buy what we make.');
+  await page.getByLabel('Main age group').selectOption('25-34');
+  await page.locator('[data-test="next"]').click();
+  await step('guidelines');
+  await page.getByLabel('Tone of voice').selectOption('friendly');
+  await page.getByRole('button', { name: 'Finish setup' }).click();
+  await page.waitForURL(platformUrl('/app'));
+  await page.locator('[data-test="current-tenant"]').waitFor();
+}
+
+/** curl, as an API client would call it: [status, parsed JSON body]. */
+export function curlJson(url, key) {
+  const out = execFileSync('curl', ['-s', '-w', '\n%{http_code}', '-H', `Authorization: Bearer ${key}`, url], { encoding: 'utf8' });
+  const lines = out.trimEnd().split('\n');
+  const status = Number(lines.pop());
+  return [status, JSON.parse(lines.join('\n'))];
+}

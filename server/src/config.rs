@@ -47,6 +47,15 @@ pub struct Config {
     /// `CADENCE_S3_REGION` (default `us-east-1`), `CADENCE_S3_ACCESS_KEY_ID`,
     /// `CADENCE_S3_SECRET_ACCESS_KEY`).
     pub media: MediaConfig,
+    /// Master keys for credentials: `CADENCE_MASTER_KEYS` (`id:base64` entries, comma-separated,
+    /// the first current), or else the key file `CADENCE_MASTER_KEY_FILE` (default
+    /// `{data dir}/master.keys`, made on first start).
+    pub master_keys: Option<String>,
+    pub master_key_file: PathBuf,
+    /// `CADENCE_DEFAULT_FEATURES` (`csv_export,portfolio`) and `CADENCE_DEFAULT_LIMITS`
+    /// (`seats=5,api_keys=2`): every tenant has at least these, whatever its plan.
+    pub default_features: String,
+    pub default_limits: String,
 }
 
 /// Where uploaded images live.
@@ -128,7 +137,14 @@ impl Config {
             .map(PathBuf::from)
             .unwrap_or_else(|| "data".into());
         let media = media_config(&get, &data_dir)?;
+        let master_key_file = get("CADENCE_MASTER_KEY_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("master.keys"));
         Ok(Self {
+            master_keys: get("CADENCE_MASTER_KEYS"),
+            master_key_file,
+            default_features: get("CADENCE_DEFAULT_FEATURES").unwrap_or_default(),
+            default_limits: get("CADENCE_DEFAULT_LIMITS").unwrap_or_default(),
             addr,
             base_domain,
             public_port,

@@ -1,11 +1,15 @@
 //! The Cadence server: configuration, telemetry, database start-up, router and middleware.
 //! `main.rs` is the CLI on top; integration tests use [`router::build_router`] directly.
 
+pub mod admin_export;
+pub mod api_v1;
 pub mod config;
 pub mod database;
 pub mod health;
+pub mod impersonation;
 pub mod ingest;
 pub mod jobs;
+pub mod keys;
 pub mod media;
 pub mod router;
 pub mod seed;

@@ -55,11 +55,35 @@ enum Command {
         #[arg(long)]
         raw: bool,
     },
+    /// Cadence staff: grant a platform role to an existing account (needs the owner role).
+    Staff {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+        /// platform_admin or support_readonly.
+        #[arg(long, default_value = "platform_admin")]
+        role: String,
+    },
+    /// Master keys for stored credentials.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// The private PostgreSQL cluster (when DATABASE_URL is unset).
     Db {
         #[command(subcommand)]
         action: DbAction,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Add a new master key to the key file, re-wrap every tenant's data key with it, and drop
+    /// keys nothing uses any more. The server keeps serving meanwhile.
+    Rotate,
+    /// Re-wrap every tenant's data key with the current master key (after changing
+    /// CADENCE_MASTER_KEYS).
+    Rewrap,
 }
 
 #[derive(Subcommand)]
@@ -101,6 +125,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             if seed_demo {
                 let open = OpenDatabase::open(&config, Exclusive::No).await?;
                 server::seed::seed_demo(&open.db).await?;
+                server::seed::seed_demo_staff(&open.db, &open.owner_url).await?;
                 open.close().await;
             }
             server::serve::serve(config).await
@@ -117,6 +142,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             let open = OpenDatabase::open(&config, Exclusive::No).await?;
             server::seed::seed_demo(&open.db).await?;
+            server::seed::seed_demo_staff(&open.db, &open.owner_url).await?;
             tracing::info!(
                 "the demo tenant is ready at slug `{}`",
                 server::seed::DEMO_SLUG
@@ -149,6 +175,25 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 _ => Err(anyhow::anyhow!(
                     "give either --tenant and --file (or --meta-jsonl), or --airbyte-schema"
                 )),
+            };
+            open.close().await;
+            result
+        }
+        Command::Staff { email, role } => {
+            let open = OpenDatabase::open(&config, Exclusive::No).await?;
+            let result =
+                cadence::admin::platform::grant_platform_role(&open.owner_url, &email, &role)
+                    .await
+                    .map(|_| println!("{email} now holds {role} on the Cadence platform"))
+                    .map_err(anyhow::Error::from);
+            open.close().await;
+            result
+        }
+        Command::Keys { action } => {
+            let open = OpenDatabase::open(&config, Exclusive::No).await?;
+            let result = match action {
+                KeysAction::Rotate => server::keys::rotate(&config, &open.db).await,
+                KeysAction::Rewrap => server::keys::rewrap(&config, &open.db).await,
             };
             open.close().await;
             result

@@ -34,6 +34,8 @@ pub struct AppState {
     pub catalog: std::sync::Arc<cadence::access::RoleCatalog>,
     /// Where uploaded images are stored.
     pub media: cadence::media::MediaStore,
+    /// The master-key provider for stored credentials.
+    pub keys: cadence::admin::keys::Keyring,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -106,11 +108,13 @@ pub fn build_router(state: AppState) -> Router {
         let site = state.site.clone();
         let catalog = state.catalog.clone();
         let media = state.media.clone();
+        let keys = state.keys.clone();
         move || {
             provide_context(db.clone());
             provide_context(site.clone());
             provide_context(catalog.clone());
             provide_context(media.clone());
+            provide_context(keys.clone());
         }
     };
     let resolver = SiteResolver {
@@ -155,6 +159,15 @@ pub fn build_router(state: AppState) -> Router {
                 move |req: axum::extract::Request| media::app_image(provide.clone(), req, true)
             }),
         )
+        .route(
+            "/app/admin/export/{what}",
+            get({
+                let provide = context.clone();
+                move |what, req: axum::extract::Request| {
+                    crate::admin_export::download(provide.clone(), what, req)
+                }
+            }),
+        )
         .route("/cart/add", post(storefront::cart))
         .route("/checkout", post(storefront::checkout))
         .route("/donate", post(storefront::donate))
@@ -188,11 +201,16 @@ pub fn build_router(state: AppState) -> Router {
 
     let apps = apps
         .layer(axum::middleware::from_fn(private_no_store))
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
+            crate::impersonation::resolve,
+        ))
         .layer(sessions);
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest("/api/v1", crate::api_v1::router(state.clone()))
         .merge(apps)
         .with_state(state)
         .layer(

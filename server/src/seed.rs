@@ -8,6 +8,8 @@ use cadence::tenancy::{TenantSlug, create_tenant_owned_by, resolve_by_slug};
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_EMAIL: &str = "owner@demo.cadence.test";
 pub const DEMO_PASSWORD: &str = "demo owner passphrase";
+pub const DEMO_STAFF_EMAIL: &str = "support@cadence.test";
+pub const DEMO_STAFF_PASSWORD: &str = "demo support passphrase";
 
 /// Creates the demo owner and tenant unless they exist, and (re)writes the storefront profile.
 pub async fn seed_demo(db: &Database) -> anyhow::Result<()> {
@@ -187,4 +189,30 @@ async fn ensure_demo_owner(db: &Database) -> anyhow::Result<cadence::Uuid> {
     cadence::auth::mark_verified(db, id).await?;
     tracing::info!("demo owner: {DEMO_EMAIL} / {DEMO_PASSWORD}");
     Ok(id)
+}
+
+/// A Cadence staff account for trying the platform admin area (platform_admin).
+pub async fn seed_demo_staff(db: &Database, owner_url: &str) -> anyhow::Result<()> {
+    let email = Email::parse(DEMO_STAFF_EMAIL).expect("the staff email is valid");
+    if cadence::auth::user_id_by_email(db, &email).await?.is_none() {
+        let password =
+            NewPassword::parse(DEMO_STAFF_PASSWORD).expect("the staff password is valid");
+        cadence::auth::sign_up(
+            db,
+            &email,
+            "Cadence Support",
+            &password,
+            &cadence::audit::RequestMeta::default(),
+            "http://localhost",
+        )
+        .await?;
+        let id = cadence::auth::user_id_by_email(db, &email)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the staff account was not created"))?;
+        cadence::auth::mark_verified(db, id).await?;
+    }
+    cadence::admin::platform::grant_platform_role(owner_url, DEMO_STAFF_EMAIL, "platform_admin")
+        .await?;
+    tracing::info!("platform staff: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD} (at /platform)");
+    Ok(())
 }

@@ -35,7 +35,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 .context("loading roles and privileges")?,
         ),
         media: config.media.open().context("opening media storage")?,
+        keys: crate::keys::keyring(&config)?,
     };
+    cadence::admin::plans::set_floor(
+        cadence::admin::plans::parse_floor(&config.default_features, &config.default_limits)
+            .map_err(|e| {
+                anyhow::anyhow!("CADENCE_DEFAULT_FEATURES / CADENCE_DEFAULT_LIMITS: {e}")
+            })?,
+    );
     let mailer = match &config.smtp_url {
         Some(url) => Some(
             cadence::notify::Mailer::from_url(url, &config.mail_from)

@@ -43,6 +43,7 @@ fn set_cookie(res: &mut Response, name: &str, value: String, max_age_days: Optio
 
 fn is_page(path: &str) -> bool {
     !path.starts_with("/api/")
+        && !path.starts_with("/app/")
         && !path.starts_with("/pkg/")
         && !path.starts_with("/media/")
         && !path.contains('.')

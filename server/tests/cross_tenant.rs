@@ -3,7 +3,14 @@
 //! Table-driven: each feature adds its probes to `probes()`.
 
 mod common;
+use app::api::admin::{
+    AnswerAccessRequest, EndAccessRequest, LoadAccessRequests, LoadApiKeys, LoadAudit,
+    LoadCredentials, RemoveCredential, RevokeApiKey,
+};
 use app::api::onboarding::{CreateClient, LoadClients, LoadOnboarding};
+use app::api::platform_admin::{
+    LoadPlatformTenants, LoadTenantMembers, RequestImpersonation, SuspendTenant,
+};
 use app::api::tenant::{
     LoadSecurityEvents, LoadTenantOverview, MyTenants, SearchTenants, SwitchTenant,
 };
@@ -25,6 +32,9 @@ struct World {
     b_image: cadence::Uuid,
     /// A load of B's ad data.
     b_run: cadence::Uuid,
+    /// B's API key and a pending support-access request to B's owner.
+    b_key: cadence::Uuid,
+    b_grant: cadence::Uuid,
 }
 
 /// A's member's context for core calls.
@@ -485,6 +495,147 @@ fn probes() -> Vec<(&'static str, Probe)> {
                 );
             })
         }),
+        (
+            "A's admin panel holds none of B's keys, credentials or audit rows",
+            |w| {
+                Box::pin(async move {
+                    for (p, form) in [
+                        (path::<LoadApiKeys>(), vec![]),
+                        (path::<LoadCredentials>(), vec![]),
+                        (
+                            path::<LoadAudit>(),
+                            vec![
+                                ("actor", w.b.email.as_str()),
+                                ("action", ""),
+                                ("from", ""),
+                                ("to", ""),
+                                ("cursor", ""),
+                            ],
+                        ),
+                        (path::<LoadAccessRequests>(), vec![]),
+                    ] {
+                        let r = w
+                            .app
+                            .call_on(
+                                &storefront_host(&w.b.tenant.slug),
+                                p,
+                                &form,
+                                Some(&w.a.cookie),
+                            )
+                            .await;
+                        assert_eq!(r.status, StatusCode::OK, "{p}: {}", r.body);
+                        for leak in [
+                            "B secret integration",
+                            "zz99",
+                            w.b.email.as_str(),
+                            "Matrix check",
+                        ] {
+                            assert!(!r.body.contains(leak), "{p} shows {leak}: {}", r.body);
+                        }
+                    }
+                })
+            },
+        ),
+        (
+            "revoking B's key, removing B's credential or answering B's access request from A is not found",
+            |w| {
+                Box::pin(async move {
+                    let key = w.b_key.to_string();
+                    let grant = w.b_grant.to_string();
+                    for (p, form) in [
+                        (path::<RevokeApiKey>(), vec![("id", key.as_str())]),
+                        (path::<RemoveCredential>(), vec![("kind", "meta")]),
+                        (
+                            path::<AnswerAccessRequest>(),
+                            vec![("id", grant.as_str()), ("approve", "true")],
+                        ),
+                        (path::<EndAccessRequest>(), vec![("id", grant.as_str())]),
+                    ] {
+                        let r = w.app.call(p, &form, Some(&w.a.cookie)).await;
+                        assert_eq!(r.status, StatusCode::NOT_FOUND, "{p}: {}", r.body);
+                    }
+                })
+            },
+        ),
+        (
+            "the platform area and its actions are not found for a tenant member",
+            |w| {
+                Box::pin(async move {
+                    let b = w.b.tenant.scope.tenant_id().0.to_string();
+                    for (p, form) in [
+                        (
+                            path::<LoadPlatformTenants>(),
+                            vec![("query", ""), ("status", ""), ("page", "0")],
+                        ),
+                        (
+                            path::<SuspendTenant>(),
+                            vec![("tenant_id", b.as_str()), ("reason", "Trying to suspend B")],
+                        ),
+                        (path::<LoadTenantMembers>(), vec![("tenant_id", b.as_str())]),
+                        (
+                            path::<RequestImpersonation>(),
+                            vec![
+                                ("tenant_id", b.as_str()),
+                                ("user_id", b.as_str()),
+                                ("reason", "Trying to get into B"),
+                            ],
+                        ),
+                    ] {
+                        let r = w.app.call(p, &form, Some(&w.a.cookie)).await;
+                        assert_eq!(r.status, StatusCode::NOT_FOUND, "{p}: {}", r.body);
+                    }
+                })
+            },
+        ),
+        (
+            "A's API key reads only A's records, and exports on B's host are not served",
+            |w| {
+                Box::pin(async move {
+                    let parts = StaffParts::of(&w.app, &w.a).await;
+                    let key = cadence::admin::api_keys::create(
+                        &w.app.db,
+                        &parts.catalog,
+                        &parts.principal,
+                        &parts.scope,
+                        &cadence::admin::api_keys::NewKey {
+                            name: "A reader",
+                            role: "analyst",
+                            expires_in_days: None,
+                        },
+                        &Default::default(),
+                    )
+                    .await
+                    .unwrap()
+                    .secret;
+                    for p in [
+                        "/api/v1/orders",
+                        "/api/v1/catalog",
+                        "/api/v1/performance",
+                        "/api/v1/donations",
+                        "/api/v1/pledges",
+                    ] {
+                        let (status, body) = w.app.api_get(p, Some(&key)).await;
+                        assert_eq!(status, StatusCode::OK, "{p}: {body}");
+                        let text = body.to_string();
+                        assert!(
+                            !text.contains(&w.b_order.to_string()) && !text.contains("Bravo"),
+                            "{p}: {text}"
+                        );
+                    }
+                    let res = w
+                        .app
+                        .send(
+                            axum::http::Request::get("/app/admin/export/audit?format=json")
+                                .header(axum::http::header::HOST, storefront_host(&w.b.tenant.slug))
+                                .header(axum::http::header::COOKIE, &w.a.cookie)
+                                .body(axum::body::Body::empty())
+                                .unwrap(),
+                        )
+                        .await;
+                    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+                })
+            },
+        ),
     ]
 }
 
@@ -527,6 +678,7 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
         .unwrap()
     };
     let (b_order, b_image, b_run) = b_sales(&app, &b).await;
+    let (b_key, b_grant) = b_admin(&app, &b).await;
     let before = snapshot_of_b(&app, &b).await;
     let world = Arc::new(World {
         app,
@@ -536,6 +688,8 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
         b_order,
         b_image,
         b_run,
+        b_key,
+        b_grant,
     });
     for (name, probe) in probes() {
         println!("probe: {name}");
@@ -546,6 +700,65 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
         before,
         "B's data is unchanged"
     );
+}
+
+/// B's admin: a stored credential, an API key, and a support-access request awaiting its owner.
+async fn b_admin(app: &TestApp, b: &Member) -> (cadence::Uuid, cadence::Uuid) {
+    let parts = StaffParts::of(app, b).await;
+    let meta = cadence::audit::RequestMeta::default();
+    cadence::admin::credentials::set(
+        &app.db,
+        &app.keys,
+        &parts.scope,
+        cadence::admin::CredentialKind::Meta,
+        &cadence::admin::Secret::parse("B-only-token-zz99").unwrap(),
+        &meta,
+    )
+    .await
+    .unwrap();
+    cadence::admin::api_keys::create(
+        &app.db,
+        &parts.catalog,
+        &parts.principal,
+        &parts.scope,
+        &cadence::admin::api_keys::NewKey {
+            name: "B secret integration",
+            role: "analyst",
+            expires_in_days: None,
+        },
+        &meta,
+    )
+    .await
+    .unwrap();
+    let key = cadence::admin::api_keys::list(&app.db, &parts.scope)
+        .await
+        .unwrap()[0]
+        .id;
+    let (staff_id, staff_email) = app.verified_user("Matrix Support").await;
+    cadence::admin::platform::grant_platform_role(
+        &test_db().owner_url,
+        &staff_email,
+        "platform_admin",
+    )
+    .await
+    .unwrap();
+    let staff = cadence::admin::platform::PlatformStaff::authorize(
+        &parts.catalog,
+        &cadence::access::principal(&app.db, staff_id).await.unwrap(),
+        "platform.impersonate",
+    )
+    .unwrap();
+    let grant = cadence::admin::impersonation::request(
+        &app.db,
+        &staff,
+        b.tenant.scope.tenant_id().0,
+        b.user_id,
+        "Matrix check of support access",
+        &meta,
+    )
+    .await
+    .unwrap();
+    (key, grant)
 }
 
 /// B sells (an item with an image, and an order for it) and loads ad data.
@@ -649,7 +862,11 @@ async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
                   || (select coalesce(string_agg(action_type, ','), '') from conversion_actions)
                   || (select coalesce(string_agg(geo_key || region_code, ','), '') from tenant_geo_lookup)
                   || (select coalesce(max(stale_after_hours), 0) from ingest_settings)
-                  || (select count(*) from dim_ad)",
+                  || (select count(*) from dim_ad)
+                  || (select coalesce(string_agg(id || coalesce(revoked_at::text, '') || coalesce(last_used_at::text, ''), ',' order by id), '') from api_keys where tenant_id = app_current_tenant())
+                  || (select coalesce(string_agg(kind || last_four || set_at, ','), '') from tenant_credentials)
+                  || (select coalesce(string_agg(id || status, ','), '') from impersonation_grants)
+                  || (select coalesce(string_agg(master_key_id, ','), '') from tenant_data_keys)",
     )
     .fetch_one(&mut *tx)
     .await

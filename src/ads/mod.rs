@@ -30,6 +30,8 @@ mod entities;
 #[cfg(feature = "ssr")]
 mod entity_load;
 #[cfg(feature = "ssr")]
+pub mod facts;
+#[cfg(feature = "ssr")]
 mod google;
 #[cfg(feature = "ssr")]
 mod load;

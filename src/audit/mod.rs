@@ -1,5 +1,7 @@
 //! The audit log: append-only rows for security-relevant events, with who, where and why.
 
+pub mod review;
+
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -9,6 +11,21 @@ pub struct RequestMeta {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub request_id: Option<String>,
+    /// Set while platform staff act in a user's account (impersonation with consent): audit rows
+    /// then name the staff member as the actor and the user as the one acted as.
+    pub impersonator: Option<Uuid>,
+}
+
+impl RequestMeta {
+    /// Refuses what an impersonated session may never do (change passwords or credentials).
+    pub fn forbid_when_impersonating(&self, what: &str) -> crate::Result<()> {
+        match self.impersonator {
+            Some(_) => Err(crate::Error::Forbidden(format!(
+                "support staff acting in this account cannot {what}"
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// How an audited attempt ended.
@@ -80,8 +97,12 @@ impl<'a> AuditEvent<'a> {
 pub async fn record(
     conn: &mut PgConnection,
     meta: &RequestMeta,
-    e: AuditEvent<'_>,
+    mut e: AuditEvent<'_>,
 ) -> crate::Result<()> {
+    if let Some(staff) = meta.impersonator {
+        e.acting_as_user_id = e.actor_user_id.or(e.acting_as_user_id);
+        e.actor_user_id = Some(staff);
+    }
     sqlx::query(
         "insert into audit_log (id, tenant_id, actor_user_id, acting_as_user_id, action, target,
                                 outcome, reason, ip, user_agent, request_id)

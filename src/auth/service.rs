@@ -267,6 +267,20 @@ pub async fn session_user(
         }))
 }
 
+/// A user by id, for an impersonated session (the staff member's own session was checked first).
+pub async fn user_by_id(db: &Database, user: Uuid) -> Result<Option<CurrentUser>> {
+    let row: Option<(Uuid, String, String)> =
+        sqlx::query_as("select id, email, display_name from users where id = $1")
+            .bind(user)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|(id, email, display_name)| CurrentUser {
+        id,
+        email,
+        display_name,
+    }))
+}
+
 /// Emails a reset link when the account exists; the caller answers the same either way.
 #[tracing::instrument(name = "Request a password reset", skip(db, meta, app_url), fields(email = %email.as_str()))]
 pub async fn request_password_reset(

@@ -45,6 +45,8 @@ pub struct RecordFilter {
     pub to: Option<NaiveDate>,
     pub channel: Option<String>,
     pub limit: i64,
+    /// Start after this record (its creation time and id): the REST API's cursor.
+    pub after: Option<(DateTime<Utc>, Uuid)>,
 }
 
 fn select_for(kind: RecordKind) -> &'static str {
@@ -89,7 +91,8 @@ pub async fn list_records(
             and ($2::date is null or x.created_at >= $2::date)
             and ($3::date is null or x.created_at < $3::date + 1)
             and ($4::text is null or x.channel = $4)
-          order by x.created_at desc limit $5",
+            and ($6::timestamptz is null or (x.created_at, x.id) < ($6, $7))
+          order by x.created_at desc, x.id desc limit $5",
         select_for(kind)
     ))
     .bind(&f.status)
@@ -97,6 +100,8 @@ pub async fn list_records(
     .bind(f.to)
     .bind(&f.channel)
     .bind(if f.limit <= 0 { 500 } else { f.limit })
+    .bind(f.after.map(|a| a.0))
+    .bind(f.after.map(|a| a.1))
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -187,7 +192,7 @@ pub async fn change_status(
     Ok(())
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     // Spreadsheet formula injection: a leading = + - @ is neutralised with a quote.
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")

@@ -98,6 +98,19 @@ impl Database {
         let sql = scoped_begin(Some(scope.tenant_id().0), scope.user_id(), "");
         Ok(self.pool.begin_with(sql).await?)
     }
+
+    /// The platform door: a transaction with `app.platform = 'on'` (and, for an action on one
+    /// tenant, that tenant's id, so its audit row lands in the tenant's own log). Only the core's
+    /// platform module opens it, after the policy decision point allowed a platform privilege.
+    pub(crate) async fn platform_tx(
+        &self,
+        staff: Option<uuid::Uuid>,
+        tenant: Option<uuid::Uuid>,
+    ) -> Result<Transaction<'static, Postgres>> {
+        let mut sql = scoped_begin(tenant, staff, "");
+        sql.push_str("; SET LOCAL app.platform = 'on'");
+        Ok(self.pool.begin_with(sql).await?)
+    }
 }
 
 /// `BEGIN` and the transaction-local settings as one simple query: one round trip instead of two.

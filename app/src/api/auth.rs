@@ -86,7 +86,16 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
 #[server]
 pub async fn log_out() -> Result<(), AppError> {
     let db = super::ssr::db()?;
-    if let Some(user) = ssr::current_user().await? {
+    // Logging out of an impersonated session ends the impersonation first.
+    if let Some(a) = super::ssr::impersonation() {
+        cadence::admin::impersonation::end(
+            &db,
+            a.staff_user_id,
+            a.grant_id,
+            &super::ssr::request_meta(),
+        )
+        .await?;
+    } else if let Some(user) = ssr::current_user().await? {
         cadence::auth::log_out(&db, user.id, &super::ssr::request_meta()).await?;
     }
     ssr::end_session().await?;
@@ -139,10 +148,10 @@ pub async fn change_password(
     }
     let new = cadence::auth::NewPassword::parse(&password).map_err(AppError::invalid)?;
     let user = ssr::require_user().await?;
+    let meta = super::ssr::request_meta();
+    meta.forbid_when_impersonating("change passwords")?;
     let db = super::ssr::db()?;
-    let epoch =
-        cadence::auth::change_password(&db, user.id, &current, &new, &super::ssr::request_meta())
-            .await?;
+    let epoch = cadence::auth::change_password(&db, user.id, &current, &new, &meta).await?;
     ssr::keep_session_after_password_change(epoch).await?;
     Ok(())
 }
@@ -154,7 +163,7 @@ pub(crate) mod ssr {
     use cadence::auth::{CurrentUser, LoggedIn};
     use tower_sessions::Session;
 
-    const USER: &str = "uid";
+    const USER: &str = crate::USER_SESSION_KEY;
     const EPOCH: &str = "pw_epoch";
     const STARTED: &str = "started_at";
     /// Sessions end this long after log-in, however active (idle expiry is the session layer's).
@@ -207,7 +216,13 @@ pub(crate) mod ssr {
         }
         let db = super::super::ssr::db()?;
         match cadence::auth::session_user(&db, user, epoch).await? {
-            Some(u) => Ok(Some(u)),
+            // Staff acting in a user's account (with that user's consent) are that user here.
+            Some(u) => match super::super::ssr::impersonation() {
+                Some(a) if a.staff_user_id == u.id => {
+                    Ok(cadence::auth::user_by_id(&db, a.user_id).await?)
+                }
+                _ => Ok(Some(u)),
+            },
             None => {
                 s.flush().await.map_err(internal)?;
                 Ok(None)

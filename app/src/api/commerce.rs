@@ -234,6 +234,7 @@ fn filter(
         to: date(to)?,
         channel: opt(channel).map(|c| c.to_lowercase()),
         limit: 500,
+        after: None,
     })
 }
 

@@ -1,11 +1,13 @@
 //! Server functions: thin wrappers that take the request's scope, call the core and map to UI types.
 
+pub mod admin;
 pub mod ads;
 pub mod auth;
 pub mod commerce;
 pub mod media;
 pub mod onboarding;
 pub mod performance;
+pub mod platform_admin;
 pub mod record;
 pub mod storefront;
 pub mod team;
@@ -163,7 +165,17 @@ pub(crate) mod ssr {
             ip,
             user_agent: header("user-agent"),
             request_id: header("x-request-id"),
+            impersonator: impersonation().map(|a| a.staff_user_id),
         }
+    }
+
+    /// The live impersonation the server's middleware found for this request's session, if any.
+    pub fn impersonation() -> Option<cadence::admin::impersonation::Active> {
+        use_context::<http::request::Parts>().and_then(|p| {
+            p.extensions
+                .get::<cadence::admin::impersonation::Active>()
+                .cloned()
+        })
     }
 
     /// The platform's own address, for links in emails.

@@ -116,6 +116,8 @@ pub struct TenantOverview {
     pub access: String,
     /// The agency's own workspace: it has a client list.
     pub is_agency: bool,
+    /// Why Cadence suspended the tenant, when it is suspended.
+    pub suspended: Option<String>,
 }
 
 #[server]
@@ -139,7 +141,9 @@ pub async fn load_tenant_overview() -> Result<Option<TenantOverview>, AppError> 
     let is_agency = cadence::agency::agency_of_home(&db, &scope)
         .await?
         .is_some();
+    let suspended = cadence::admin::platform::suspension(&db, &scope).await?;
     Ok(Some(TenantOverview {
+        suspended,
         is_agency,
         storefront: config.storefront_host(&tenant.slug),
         name: tenant.name,
@@ -238,6 +242,11 @@ pub(crate) mod ssr {
     pub async fn current_scope() -> Result<Option<(Principal, TenantScope)>, AppError> {
         let (_, principal) = signed_in().await?;
         let catalog = catalog()?;
+        // An impersonated session stays in the tenant the user consented for.
+        if let Some(a) = crate::api::ssr::impersonation() {
+            let scope = cadence::access::enter_tenant(&catalog, &principal, TenantId(a.tenant_id))?;
+            return Ok(Some((principal, scope)));
+        }
         if let Some(id) = current_tenant_id().await?
             && let Ok(scope) = cadence::access::enter_tenant(&catalog, &principal, TenantId(id))
         {

@@ -7,7 +7,7 @@ use crate::api::auth::{
 use crate::api::onboarding::{StartAnotherWorkspace, load_setup_info};
 use crate::api::tenant::{SwitchTenant, load_security_events, load_tenant_overview, my_tenants};
 use crate::api::{MailView, dev_mailbox};
-use crate::components::form_error;
+use crate::components::{AccessRequests, form_error};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -197,6 +197,7 @@ pub fn AppHomePage() -> impl IntoView {
                             </div>
                             <TenantPanel data=tenant_data />
                         </section>
+                        <AccessRequests />
                         <section class="panel panel--narrow">
                             <h2>"Change password"</h2>
                             <p class="muted">"Changing it signs you out everywhere else."</p>
@@ -303,6 +304,12 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                         {overview.map(|o| view! {
                             <div class="tenant-card" data-test="current-tenant">
                                 <h2>{o.name}</h2>
+                                {o.suspended.clone().map(|why| view! {
+                                    <p class="alert alert--warn" role="alert" data-test="suspended-notice">
+                                        <strong>"This tenant is suspended by Cadence. "</strong>
+                                        {format!("Reason: {why}. Its storefront and API are unavailable; nothing has been deleted. Contact Cadence support to reactivate it.")}
+                                    </p>
+                                })}
                                 <p class="muted">{format!("You are {}", o.access)}</p>
                                 <p>"Storefront: "<a href=format!("http://{}", o.storefront)>{o.storefront.clone()}</a></p>
                                 <div class="button-row">
@@ -310,6 +317,8 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                                     <A href="/app/catalog" attr:class="button button--secondary button--small" attr:data-test="catalog-link">"Catalog"</A>
                                     <A href="/app/team" attr:class="button button--secondary button--small" attr:data-test="team-link">"Team"</A>
                                     <A href="/app/data" attr:class="button button--secondary button--small" attr:data-test="data-link">"Ad data"</A>
+                                    <A href="/app/performance" attr:class="button button--secondary button--small">"Performance"</A>
+                                    <A href="/app/admin" attr:class="button button--secondary button--small" attr:data-test="admin-link">"Admin"</A>
                                     {o.is_agency.then(|| view! {
                                         <A href="/app/clients" attr:class="button button--secondary button--small" attr:data-test="clients-link">"Clients"</A>
                                     })}

@@ -2,16 +2,19 @@
 
 use crate::api::auth::who_am_i;
 use crate::api::load_system_status;
-use crate::components::{NotFound, SlugChecker, TenantSwitcher};
+use crate::components::{ImpersonationBar, NotFound, SlugChecker, TenantSwitcher};
 use crate::pages::account::{
     AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
     VerifyPage,
 };
 use crate::pages::ad_data::{AdDataPage, RunPage};
+use crate::pages::admin::{ApiKeysPage, CredentialsPage};
+use crate::pages::audit::AuditPage;
 use crate::pages::catalog::CatalogPage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
 use crate::pages::performance::PerformancePage;
+use crate::pages::platform_admin::{PlatformAccessPage, PlatformTenantsPage};
 use crate::pages::record::RecordPage;
 use crate::pages::sales::SalesPage;
 use crate::pages::storefront_settings::StorefrontSettingsPage;
@@ -42,6 +45,7 @@ pub fn PlatformApp() -> impl IntoView {
                         <UserMenu />
                     </nav>
                 </header>
+                <ImpersonationBar />
                 <main class="page">
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=StaticSegment("") view=HomePage />
@@ -64,6 +68,12 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=(StaticSegment("app"), StaticSegment("data")) view=AdDataPage />
                         <Route path=(StaticSegment("app"), StaticSegment("performance")) view=PerformancePage />
                         <Route path=(StaticSegment("app"), StaticSegment("data"), StaticSegment("runs"), ParamSegment("id")) view=RunPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("admin")) view=CredentialsPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("credentials")) view=CredentialsPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("api-keys")) view=ApiKeysPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("audit")) view=AuditPage />
+                        <Route path=StaticSegment("platform") view=PlatformTenantsPage />
+                        <Route path=(StaticSegment("platform"), StaticSegment("access")) view=PlatformAccessPage />
                         <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />
                         <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />

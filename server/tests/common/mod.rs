@@ -76,6 +76,10 @@ pub fn test_db() -> &'static TestDb {
 pub struct TestApp {
     pub db: Database,
     pub media: cadence::media::MediaStore,
+    /// The master keys this app seals credentials with.
+    pub keys: cadence::admin::keys::Keyring,
+    /// Its one master key, as a key-file entry (`test-key-…:…`), for rotation tests.
+    pub key_entry: String,
     router: axum::Router,
 }
 
@@ -91,6 +95,10 @@ impl TestApp {
         let db = Database::connect(&t.app_url, 5)
             .await
             .expect("the app role connects");
+        let key_entry = test_key_entry(&format!("test-key-{}", uuid::Uuid::now_v7().simple()));
+        let keys = cadence::admin::keys::Keyring::new(
+            cadence::admin::keys::LocalKeys::parse(&key_entry).unwrap(),
+        );
         let state = AppState {
             leptos_options: leptos::prelude::LeptosOptions::builder()
                 .output_name("cadence")
@@ -105,10 +113,13 @@ impl TestApp {
             secure_cookies: false,
             catalog: std::sync::Arc::new(cadence::access::load_catalog(&db).await.unwrap()),
             media: media.clone(),
+            keys: keys.clone(),
         };
         TestApp {
             db,
             media,
+            keys,
+            key_entry,
             router: build_router(state),
         }
     }
@@ -148,6 +159,21 @@ impl TestApp {
             .expect("tenant created")
     }
 
+    /// GET on the REST API with an API key: status and JSON body.
+    pub async fn api_get(&self, path: &str, key: Option<&str>) -> (StatusCode, serde_json::Value) {
+        let mut req = Request::get(path).header(header::HOST, BASE_DOMAIN);
+        if let Some(k) = key {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {k}"));
+        }
+        let res = self.send(req.body(Body::empty()).unwrap()).await;
+        let status = res.status();
+        let body = body_text(res).await;
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body}")),
+        )
+    }
+
     /// A connection as the owner role, for test set-up that has no product path yet.
     pub async fn owner_conn(&self) -> sqlx::PgConnection {
         sqlx::PgConnection::connect(&test_db().owner_url)
@@ -161,6 +187,12 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// A master-key entry with a chosen id and a random key.
+pub fn test_key_entry(id: &str) -> String {
+    let entry = cadence::admin::keys::LocalKeys::generate_entry();
+    format!("{id}:{}", entry.split_once(':').unwrap().1)
 }
 
 pub fn storefront_host(slug: &str) -> String {

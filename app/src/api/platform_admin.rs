@@ -302,3 +302,21 @@ pub async fn stop_impersonation() -> Result<(), AppError> {
     leptos_axum::redirect("/platform/access");
     Ok(())
 }
+
+/// Whether the signed-in person is Cadence staff (the header then links to the platform area).
+#[server]
+pub async fn is_platform_staff() -> Result<bool, AppError> {
+    if super::auth::ssr::current_user().await?.is_none() || super::ssr::impersonation().is_some() {
+        return Ok(false);
+    }
+    // Asked of everyone on every page: the policy's answer is read without turning a "no" into
+    // an error (which would set this page's status to 404).
+    let (_, principal) = super::tenant::ssr::signed_in().await?;
+    let catalog = super::tenant::ssr::catalog()?;
+    Ok(cadence::admin::platform::PlatformStaff::authorize(
+        &catalog,
+        &principal,
+        "platform.tenants.read",
+    )
+    .is_ok())
+}

@@ -148,7 +148,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                                 <ActionForm action=create attr:class="form form--row">
                                     <div>
                                         <label for="key-name">"Name"</label>
-                                        <input id="key-name" name="name" required maxlength="80" placeholder="e.g. Zapier, data warehouse" />
+                                        <input id="key-name" name="name" type="text" required maxlength="80" placeholder="e.g. Zapier, data warehouse" />
                                     </div>
                                     <div>
                                         <label for="key-role">"Role"</label>

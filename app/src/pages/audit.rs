@@ -53,11 +53,11 @@ pub fn AuditPage() -> impl IntoView {
             <form class="form form--row filters" method="get" action="/app/admin/audit" data-test="audit-filters">
                 <div>
                     <label for="f-actor">"Actor"</label>
-                    <input id="f-actor" name="actor" placeholder="Name or email" prop:value=move || field("actor") />
+                    <input id="f-actor" name="actor" type="search" placeholder="Name or email" prop:value=move || field("actor") />
                 </div>
                 <div>
                     <label for="f-action">"Action"</label>
-                    <input id="f-action" name="action" list="audit-actions" placeholder="e.g. credential.set or impersonation." prop:value=move || field("action") />
+                    <input id="f-action" name="action" type="text" list="audit-actions" placeholder="e.g. credential.set or impersonation." prop:value=move || field("action") />
                 </div>
                 <div>
                     <label for="f-from">"From"</label>

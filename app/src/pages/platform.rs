@@ -2,6 +2,7 @@
 
 use crate::api::auth::who_am_i;
 use crate::api::load_system_status;
+use crate::api::platform_admin::is_platform_staff;
 use crate::components::{ImpersonationBar, NotFound, SlugChecker, TenantSwitcher};
 use crate::pages::account::{
     AppHomePage, CheckEmailPage, ForgotPage, LogInPage, MailboxPage, ResetPage, SignUpPage,
@@ -95,11 +96,14 @@ fn UserMenu() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     // Re-check after every navigation, so logging in or out updates the header.
     let user = Resource::new(move || location.pathname.get(), |_| who_am_i());
+    let staff = Resource::new(move || location.pathname.get(), |_| is_platform_staff());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
+                let staff = staff.await.unwrap_or(false);
                 match user.await {
                     Ok(Some(u)) => view! {
+                        {staff.then(|| view! { <A href="/platform" attr:data-test="platform-link">"Platform"</A> })}
                         <A href="/app" attr:data-test="user-menu">{u.display_name}</A>
                     }.into_any(),
                     _ => view! {

@@ -23,7 +23,7 @@ fn platform_nav(current: &'static str) -> impl IntoView {
     };
     view! {
         <nav class="tabs" aria-label="Platform admin">
-            <A href="/platform" attr:class=class("tenants")>"Tenants"</A>
+            <A href="/platform" exact=true attr:class=class("tenants")>"Tenants"</A>
             <A href="/platform/access" attr:class=class("access")>"Support access"</A>
         </nav>
     }
@@ -75,7 +75,7 @@ pub fn PlatformTenantsPage() -> impl IntoView {
             <form class="form form--row filters" method="get" action="/platform">
                 <div>
                     <label for="t-q">"Search"</label>
-                    <input id="t-q" name="q" placeholder="Name or address" prop:value=move || field("q") />
+                    <input id="t-q" name="q" type="search" placeholder="Name or address" prop:value=move || field("q") />
                 </div>
                 <div>
                     <label for="t-status">"Status"</label>
@@ -111,7 +111,7 @@ pub fn PlatformTenantsPage() -> impl IntoView {
                                     let suspended = t.status == "suspended";
                                     view! {
                                         <tr data-test="platform-tenant" data-slug=t.slug.clone()>
-                                            <td><strong>{t.name.clone()}</strong><br /><span class="muted">{format!("{} · {} · since {}", t.slug, t.kind, t.created)}</span></td>
+                                            <td><strong>{t.name.clone()}</strong><br /><span class="muted small">{format!("{} · {} · since {}", t.slug, t.kind, t.created)}</span></td>
                                             <td>
                                                 <span class=if suspended { "badge badge--warn" } else { "badge badge--ok" } data-test="status">{t.status.clone()}</span>
                                                 {t.suspended_reason.clone().map(|r| view! { <br /><span class="muted small">{r}</span> })}
@@ -133,7 +133,7 @@ pub fn PlatformTenantsPage() -> impl IntoView {
                                             <td class="num">{t.records}</td>
                                             <td class="num">{t.storage.clone()}</td>
                                             <td class="nowrap">{t.last_activity.clone()}</td>
-                                            <td class="actions">
+                                            <td><div class="row-actions">
                                                 {(p.can_manage && suspended).then(|| view! {
                                                     <ActionForm action=reactivate attr:class="inline-form">
                                                         <input type="hidden" name="tenant_id" value=id.to_string() />
@@ -146,7 +146,7 @@ pub fn PlatformTenantsPage() -> impl IntoView {
                                                         <ActionForm action=suspend attr:class="form">
                                                             <input type="hidden" name="tenant_id" value=id.to_string() />
                                                             <label for=format!("reason-{id}")>"Reason (shown to its members)"</label>
-                                                            <input id=format!("reason-{id}") name="reason" minlength="10" maxlength="500" required />
+                                                            <input id=format!("reason-{id}") name="reason" type="text" minlength="10" maxlength="500" required />
                                                             <button class="button button--small button--danger" type="submit" data-test="suspend">"Suspend tenant"</button>
                                                         </ActionForm>
                                                     </details>
@@ -154,7 +154,7 @@ pub fn PlatformTenantsPage() -> impl IntoView {
                                                 {p.can_impersonate.then(|| view! {
                                                     <a class="button button--small button--ghost" href=format!("/platform/access?tenant={id}")>"Request access"</a>
                                                 })}
-                                            </td>
+                                            </div></td>
                                         </tr>
                                     }
                                 }).collect_view()}

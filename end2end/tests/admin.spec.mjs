@@ -14,6 +14,14 @@ test('a tenant admin stores a credential masked, and an API key works with curl 
   await newBrand(page, 'Kira Keys', `${slug}@example.com`, password, 'Keys & Co', slug);
 
   await page.locator('[data-test="admin-link"]').click();
+  // Workspace settings first: the time zone reports use, and what the plan includes.
+  await expect(page.getByRole('heading', { name: 'Workspace', exact: true })).toBeVisible();
+  await expect(page.locator('[data-test="plan"]')).toContainText('REST API keys');
+  await hydrated(page);
+  await page.getByLabel('Time zone').selectOption('America/Jamaica');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('[data-test="workspace-saved"]')).toBeVisible();
+  await page.getByRole('link', { name: 'Credentials' }).click();
   await expect(page.getByRole('heading', { name: 'Platform credentials' })).toBeVisible();
   await hydrated(page);
   const meta = page.locator('[data-test="credential-meta"]');
@@ -64,6 +72,7 @@ test('a tenant admin stores a credential masked, and an API key works with curl 
   await expect(page.locator('[data-test="audit-rows"]')).toContainText('credential.set');
   await expect(page.locator('[data-test="audit-rows"]')).toContainText('api_key.created');
   await expect(page.locator('[data-test="audit-rows"]')).toContainText('api_key.revoked');
+  await expect(page.locator('[data-test="audit-rows"]')).toContainText('tenant.settings');
   await page.goto(platformUrl('/app/admin/audit?action=api_key.revoked'));
   await expect(page.locator('[data-test="audit-row"]')).toHaveCount(1);
   const csv = await page.request.get(platformUrl('/app/admin/export/audit?format=csv&action=credential.set'));

@@ -211,8 +211,31 @@ pub async fn seed_demo_staff(db: &Database, owner_url: &str) -> anyhow::Result<(
             .ok_or_else(|| anyhow::anyhow!("the staff account was not created"))?;
         cadence::auth::mark_verified(db, id).await?;
     }
-    cadence::admin::platform::grant_platform_role(owner_url, DEMO_STAFF_EMAIL, "platform_admin")
+    let staff_id = cadence::admin::platform::grant_platform_role(
+        owner_url,
+        DEMO_STAFF_EMAIL,
+        "platform_admin",
+    )
+    .await?;
+    // The demo tenant is on the Agency plan, so every feature (and plenty of seats) can be tried.
+    let catalog = cadence::access::load_catalog(db).await?;
+    let principal = cadence::access::principal(db, staff_id).await?;
+    let staff = cadence::admin::platform::PlatformStaff::authorize(
+        &catalog,
+        &principal,
+        "platform.tenants.manage",
+    )?;
+    if let Some(demo) = resolve_by_slug(db, DEMO_SLUG).await? {
+        cadence::admin::platform::set_plan(
+            db,
+            &staff,
+            demo.scope.tenant_id().0,
+            "agency",
+            &serde_json::json!({}),
+            &cadence::audit::RequestMeta::default(),
+        )
         .await?;
+    }
     tracing::info!("platform staff: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD} (at /platform)");
     Ok(())
 }

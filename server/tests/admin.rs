@@ -436,6 +436,37 @@ async fn a_suspended_tenant_keeps_its_data_but_its_api_answers_403_until_reactiv
         "{:?}",
         refused.as_ref().err()
     );
+    // Seats: members and pending invitations count against the plan's limit.
+    cadence::admin::platform::set_plan(
+        &app.db,
+        &admin,
+        t,
+        "starter",
+        &serde_json::json!({"limits": {"seats": 1}}),
+        &meta(),
+    )
+    .await
+    .unwrap();
+    let m2 = meta();
+    let who = cadence::team::Inviter {
+        catalog: &p.catalog,
+        principal: &p.principal,
+        scope: &p.scope,
+        meta: &m2,
+        app_url: "http://x",
+    };
+    let full = cadence::team::invite(
+        &app.db,
+        &who,
+        &cadence::auth::Email::parse(&random_email()).unwrap(),
+        "viewer",
+    )
+    .await;
+    assert!(
+        matches!(full, Err(cadence::Error::Validation(ref why)) if why.contains("seats")),
+        "{:?}",
+        full.err()
+    );
     assert!(matches!(
         cadence::admin::platform::set_plan(
             &app.db,

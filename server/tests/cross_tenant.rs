@@ -5,7 +5,7 @@
 mod common;
 use app::api::admin::{
     AnswerAccessRequest, EndAccessRequest, LoadAccessRequests, LoadApiKeys, LoadAudit,
-    LoadCredentials, RemoveCredential, RevokeApiKey,
+    LoadCredentials, LoadWorkspace, RemoveCredential, RevokeApiKey, SaveWorkspace,
 };
 use app::api::onboarding::{CreateClient, LoadClients, LoadOnboarding};
 use app::api::platform_admin::{
@@ -584,6 +584,32 @@ fn probes() -> Vec<(&'static str, Probe)> {
                         let r = w.app.call(p, &form, Some(&w.a.cookie)).await;
                         assert_eq!(r.status, StatusCode::NOT_FOUND, "{p}: {}", r.body);
                     }
+                })
+            },
+        ),
+        (
+            "workspace settings on B's host read and change only A",
+            |w| {
+                Box::pin(async move {
+                    let host = storefront_host(&w.b.tenant.slug);
+                    let r = w
+                        .app
+                        .call_on(&host, path::<LoadWorkspace>(), &[], Some(&w.a.cookie))
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                    assert!(
+                        r.body.contains(&w.a.tenant.name) && !r.body.contains(&w.b.tenant.name)
+                    );
+                    let r = w
+                        .app
+                        .call_on(
+                            &host,
+                            path::<SaveWorkspace>(),
+                            &[("name", &w.a.tenant.name), ("time_zone", "Asia/Kuwait")],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
                 })
             },
         ),

@@ -16,3 +16,5 @@ pub mod keys;
 pub mod plans;
 #[cfg(feature = "ssr")]
 pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod settings;

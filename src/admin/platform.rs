@@ -234,15 +234,24 @@ pub async fn set_plan(
             "There is no plan called {plan}."
         )));
     }
-    let changed = sqlx::query("update tenants set plan = $2, overrides = $3 where id = $1")
-        .bind(tenant)
-        .bind(plan)
-        .bind(overrides)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let changed = sqlx::query(
+        "update tenants set plan = $2, overrides = $3
+          where id = $1 and (plan <> $2 or overrides <> $3)",
+    )
+    .bind(tenant)
+    .bind(plan)
+    .bind(overrides)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     if changed == 0 {
-        return Err(Error::NotFound);
+        // Nothing to change (and nothing to audit), or no such tenant.
+        let exists: bool =
+            sqlx::query_scalar("select exists (select 1 from tenants where id = $1)")
+                .bind(tenant)
+                .fetch_one(&mut *tx)
+                .await?;
+        return if exists { Ok(()) } else { Err(Error::NotFound) };
     }
     audit::record(
         &mut tx,

@@ -106,7 +106,24 @@ pub async fn invite(db: &Database, who: &Inviter<'_>, email: &Email, role: &str)
     )
     .await?;
     check_role(db, who, role).await?;
+    let seats = crate::admin::plans::entitlements(db, who.scope)
+        .await?
+        .limit("seats");
     let mut tx = db.tenant_tx(who.scope).await?;
+    // Members and pending invitations both hold a seat of the plan.
+    let taken: i64 = sqlx::query_scalar(
+        "select (select count(*) from role_bindings where tenant_id = app_current_tenant()
+                   and scope_kind = 'tenant')
+              + (select count(*) from invitations where accepted_at is null and revoked_at is null
+                   and expires_at > now())",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken >= seats {
+        return Err(Error::Validation(format!(
+            "All {seats} seats of the plan are taken (members and pending invitations); remove someone or ask Cadence for more seats."
+        )));
+    }
     let already: bool = sqlx::query_scalar(
         "select exists(select 1 from role_bindings b join users u on u.id = b.user_id
                         where lower(u.email) = lower($1)

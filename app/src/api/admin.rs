@@ -454,3 +454,58 @@ pub async fn end_access_request(id: cadence::Uuid) -> Result<(), AppError> {
         .await?;
     Ok(())
 }
+
+/// The workspace settings tab: name, time zone, and what the plan includes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceView {
+    pub name: String,
+    pub time_zone: String,
+    pub zones: Vec<String>,
+    pub plan: String,
+    /// (what, included)
+    pub features: Vec<(String, bool)>,
+    /// (what, how many)
+    pub limits: Vec<(String, i64)>,
+}
+
+#[server]
+pub async fn load_workspace() -> Result<WorkspaceView, AppError> {
+    let (_, scope) = staff("tenant.settings").await?;
+    let db = super::ssr::db()?;
+    let w = cadence::admin::settings::workspace(&db, &scope).await?;
+    let e = cadence::admin::plans::entitlements(&db, &scope).await?;
+    Ok(WorkspaceView {
+        name: w.name,
+        time_zone: w.time_zone,
+        zones: cadence::onboarding::TIME_ZONES
+            .iter()
+            .map(|z| z.to_string())
+            .collect(),
+        plan: e.plan_label.clone(),
+        features: e
+            .features
+            .iter()
+            .map(|(k, v)| (cadence::admin::feature_label(k).to_string(), *v))
+            .collect(),
+        limits: e
+            .limits
+            .iter()
+            .map(|(k, v)| (cadence::admin::feature_label(k).to_string(), *v))
+            .collect(),
+    })
+}
+
+#[server]
+pub async fn save_workspace(name: String, time_zone: String) -> Result<(), AppError> {
+    let (_, scope) = staff("tenant.settings").await?;
+    let db = super::ssr::db()?;
+    cadence::admin::settings::save_workspace(
+        &db,
+        &scope,
+        &name,
+        &time_zone,
+        &super::ssr::request_meta(),
+    )
+    .await?;
+    Ok(())
+}

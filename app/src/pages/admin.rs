@@ -2,7 +2,8 @@
 //! once), with the panel's navigation.
 
 use crate::api::admin::{
-    CreateApiKey, RemoveCredential, RevokeApiKey, SaveCredential, load_api_keys, load_credentials,
+    CreateApiKey, RemoveCredential, RevokeApiKey, SaveCredential, SaveWorkspace, load_api_keys,
+    load_credentials, load_workspace,
 };
 use crate::components::form_error;
 use crate::error::AppError;
@@ -22,11 +23,12 @@ pub fn AdminNav(current: &'static str) -> impl IntoView {
     view! {
         <p class="crumbs"><A href="/app">"← Your workspace"</A></p>
         <nav class="tabs" aria-label="Admin">
+            {tab("/app/admin/workspace", "Workspace & plan", "workspace")}
             {tab("/app/admin/credentials", "Credentials", "credentials")}
             {tab("/app/admin/api-keys", "API keys", "api-keys")}
             {tab("/app/admin/audit", "Audit log", "audit")}
             {tab("/app/team", "Team", "team")}
-            {tab("/app/storefront", "Storefront & settings", "storefront")}
+            {tab("/app/storefront", "Storefront", "storefront")}
         </nav>
     }
 }
@@ -214,6 +216,60 @@ pub fn ApiKeysPage() -> impl IntoView {
                             }.into_any()
                         }}
                     </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// The workspace's name and time zone, and what its plan includes.
+#[component]
+pub fn WorkspacePage() -> impl IntoView {
+    let save = ServerAction::<SaveWorkspace>::new();
+    let page = Resource::new(move || save.version().get(), |_| load_workspace());
+    view! {
+        <Title text="Workspace — Cadence" />
+        <AdminNav current="workspace" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let w = match page.await {
+                    Ok(w) => w,
+                    Err(e) => return blocked(e, "/app/admin/workspace"),
+                };
+                view! {
+                    <div class="split">
+                        <section class="panel">
+                            <h1>"Workspace"</h1>
+                            <p class="muted">"The name your team sees, and the time zone that decides where a reporting day starts and ends. The storefront's name, currency, language and publication are under Storefront & settings."</p>
+                            <ActionForm action=save attr:class="form">
+                                <label for="ws-name">"Workspace name"</label>
+                                <input id="ws-name" name="name" type="text" maxlength="120" required value=w.name.clone() />
+                                <label for="ws-zone">"Time zone"</label>
+                                <select id="ws-zone" name="time_zone">
+                                    {w.zones.iter().map(|z| view! { <option value=z.clone() selected=*z == w.time_zone>{z.clone()}</option> }).collect_view()}
+                                </select>
+                                {form_error(save.value())}
+                                <Show when=move || matches!(save.value().get(), Some(Ok(())))>
+                                    <p class="alert alert--ok" data-test="workspace-saved">"Saved."</p>
+                                </Show>
+                                <button class="button" type="submit">"Save"</button>
+                            </ActionForm>
+                        </section>
+                        <section class="panel" data-test="plan">
+                            <h2>{format!("{} plan", w.plan)}</h2>
+                            <p class="muted">"What your plan includes. Ask Cadence to change it."</p>
+                            <table class="table">
+                                <tbody>
+                                    {w.features.into_iter().map(|(what, on)| view! {
+                                        <tr><td>{what}</td><td>{if on { view! { <span class="badge badge--ok">"Included"</span> }.into_any() } else { view! { <span class="badge">"Not included"</span> }.into_any() }}</td></tr>
+                                    }).collect_view()}
+                                    {w.limits.into_iter().map(|(what, n)| view! {
+                                        <tr><td>{what}</td><td>{n}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    </div>
                 }.into_any()
             })}
         </Suspense>

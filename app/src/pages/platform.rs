@@ -9,7 +9,7 @@ use crate::pages::account::{
     VerifyPage,
 };
 use crate::pages::ad_data::{AdDataPage, RunPage};
-use crate::pages::admin::{ApiKeysPage, CredentialsPage};
+use crate::pages::admin::{ApiKeysPage, CredentialsPage, WorkspacePage};
 use crate::pages::audit::AuditPage;
 use crate::pages::catalog::CatalogPage;
 use crate::pages::clients::ClientsPage;
@@ -69,7 +69,8 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=(StaticSegment("app"), StaticSegment("data")) view=AdDataPage />
                         <Route path=(StaticSegment("app"), StaticSegment("performance")) view=PerformancePage />
                         <Route path=(StaticSegment("app"), StaticSegment("data"), StaticSegment("runs"), ParamSegment("id")) view=RunPage />
-                        <Route path=(StaticSegment("app"), StaticSegment("admin")) view=CredentialsPage />
+                        <Route path=(StaticSegment("app"), StaticSegment("admin")) view=WorkspacePage />
+                        <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("workspace")) view=WorkspacePage />
                         <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("credentials")) view=CredentialsPage />
                         <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("api-keys")) view=ApiKeysPage />
                         <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("audit")) view=AuditPage />

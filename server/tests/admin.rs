@@ -467,6 +467,19 @@ async fn a_suspended_tenant_keeps_its_data_but_its_api_answers_403_until_reactiv
         "{:?}",
         full.err()
     );
+    // The Starter plan has no exports: refused with the reason.
+    let export = cadence::commerce::export_csv(
+        &app.db,
+        &p.staff(&m2),
+        cadence::commerce::RecordKind::Order,
+        &Default::default(),
+    )
+    .await;
+    assert!(
+        matches!(export, Err(cadence::Error::Forbidden(ref why)) if why.contains("CSV and JSON exports are not part of the Starter plan")),
+        "{:?}",
+        export.err()
+    );
     assert!(matches!(
         cadence::admin::platform::set_plan(
             &app.db,

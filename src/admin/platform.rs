@@ -85,6 +85,8 @@ pub struct TenantAdminRow {
     pub name: String,
     pub status: String,
     pub plan: String,
+    /// The tenant's own feature and limit overrides, as JSON.
+    pub overrides: serde_json::Value,
     pub profile_type: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub suspended_reason: Option<String>,
@@ -140,7 +142,7 @@ pub async fn list_tenants(
             select * from tenants
              where (name ilike $1 or slug ilike $1) and ($2::text is null or status = $2)
              order by lower(name), id limit $3 offset $4)
-         select p.id, p.slug, p.name, p.status, p.plan, p.profile_type, p.created_at,
+         select p.id, p.slug, p.name, p.status, p.plan, p.overrides, p.profile_type, p.created_at,
                 p.suspended_reason, p.suspended_at,
                 coalesce(u.members, 0) as members, coalesce(u.records, 0) as records,
                 coalesce(u.storage_bytes, 0) as storage_bytes, u.last_activity

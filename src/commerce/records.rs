@@ -214,6 +214,7 @@ pub async fn export_csv(
     f: &RecordFilter,
 ) -> Result<String> {
     who.authorize(db, "exports.create").await?;
+    crate::admin::plans::require_feature(db, who.scope, "csv_export").await?;
     let rows = list_records(
         db,
         who,

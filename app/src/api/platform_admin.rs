@@ -26,6 +26,8 @@ pub struct TenantRowView {
     pub kind: String,
     pub status: String,
     pub plan: String,
+    /// Overrides as JSON ("" when none).
+    pub overrides: String,
     pub members: i64,
     pub records: i64,
     pub storage: String,
@@ -83,6 +85,10 @@ pub async fn load_platform_tenants(
                 kind: t.profile_type,
                 status: t.status,
                 plan: t.plan,
+                overrides: match &t.overrides {
+                    serde_json::Value::Object(m) if m.is_empty() => String::new(),
+                    v => v.to_string(),
+                },
                 members: t.members,
                 records: t.records,
                 storage: size(t.storage_bytes),

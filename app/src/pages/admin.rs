@@ -240,7 +240,7 @@ pub fn WorkspacePage() -> impl IntoView {
                     <div class="split">
                         <section class="panel">
                             <h1>"Workspace"</h1>
-                            <p class="muted">"The name your team sees, and the time zone that decides where a reporting day starts and ends. The storefront's name, currency, language and publication are under Storefront & settings."</p>
+                            <p class="muted">"The name your team sees, and the time zone that decides where a reporting day starts and ends. The storefront's name, currency, language and publication are under Storefront."</p>
                             <ActionForm action=save attr:class="form">
                                 <label for="ws-name">"Workspace name"</label>
                                 <input id="ws-name" name="name" type="text" maxlength="120" required value=w.name.clone() />

@@ -118,13 +118,20 @@ pub fn PlatformTenantsPage() -> impl IntoView {
                                             </td>
                                             <td>
                                                 {p.can_manage.then(|| view! {
-                                                    <ActionForm action=plan attr:class="inline-form">
+                                                    <ActionForm action=plan attr:class="form plan-form">
                                                         <input type="hidden" name="tenant_id" value=id.to_string() />
-                                                        <input type="hidden" name="overrides" value="" />
-                                                        <select name="plan" aria-label=format!("Plan of {}", t.name)>
-                                                            {plans.iter().map(|(n, l)| view! { <option value=n.clone() selected=*n == current_plan>{l.clone()}</option> }).collect_view()}
-                                                        </select>
-                                                        <button class="button button--small button--secondary" type="submit">"Set"</button>
+                                                        <div class="inline-form">
+                                                            <select name="plan" aria-label=format!("Plan of {}", t.name)>
+                                                                {plans.iter().map(|(n, l)| view! { <option value=n.clone() selected=*n == current_plan>{l.clone()}</option> }).collect_view()}
+                                                            </select>
+                                                            <button class="button button--small button--secondary" type="submit">"Set"</button>
+                                                        </div>
+                                                        <details class="overrides">
+                                                            <summary class="small">{if t.overrides.is_empty() { "No overrides".to_string() } else { "Overrides set".to_string() }}</summary>
+                                                            <label class="small" for=format!("ov-{id}")>"Overrides (JSON)"</label>
+                                                            <input id=format!("ov-{id}") name="overrides" type="text" class="mono" value=t.overrides.clone()
+                                                                placeholder="{\"limits\": {\"seats\": 20}}" />
+                                                        </details>
                                                     </ActionForm>
                                                 })}
                                                 {(!p.can_manage).then(|| t.plan.clone())}

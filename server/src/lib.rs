@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod keys;
 pub mod media;
 pub mod router;
+pub mod security;
 pub mod seed;
 pub mod seed_ads;
 pub mod serve;

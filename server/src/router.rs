@@ -110,6 +110,12 @@ pub fn build_router(state: AppState) -> Router {
         let media = state.media.clone();
         let keys = state.keys.clone();
         move || {
+            // The response's CSP nonce (made by the security middleware) for the inline scripts.
+            if let Some(nonce) = use_context::<axum::http::request::Parts>()
+                .and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned())
+            {
+                provide_context(nonce);
+            }
             provide_context(db.clone());
             provide_context(site.clone());
             provide_context(catalog.clone());
@@ -205,14 +211,23 @@ pub fn build_router(state: AppState) -> Router {
             state.db.clone(),
             crate::impersonation::resolve,
         ))
-        .layer(sessions);
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(
+            crate::security::refuse_cross_site,
+        ));
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", crate::api_v1::router(state.clone()))
         .merge(apps)
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::SecurityConfig {
+                hsts: state.secure_cookies,
+            },
+            crate::security::headers,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(

@@ -80,7 +80,7 @@ SQL
 echo "   done in $(( $(date +%s) - start )) s"
 psql -qtA "$owner_url" -c "select 'fact rows in all tenants: ' || reltuples::bigint from pg_class where relname = 'fact_performance'"
 
-CADENCE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" CADENCE_LOG=json \
+CADENCE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" CADENCE_LOG=json CADENCE_RATE_LIMIT_SCALE=0 \
   CADENCE_DB_MAX_CONNECTIONS=16 RUST_LOG=warn "$bin" serve >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done

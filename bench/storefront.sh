@@ -21,7 +21,7 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 cleanup() { [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-CADENCE_ADDR="127.0.0.1:$port" CADENCE_DATA_DIR="$work/data" LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" \
+CADENCE_ADDR="127.0.0.1:$port" CADENCE_DATA_DIR="$work/data" LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" CADENCE_RATE_LIMIT_SCALE=0 \
   CADENCE_LOG=json CADENCE_DB_MAX_CONNECTIONS=32 RUST_LOG=warn \
   "$CARGO_TARGET_DIR/release/cadence" serve --seed-demo >"$work/server.log" 2>&1 &
 pid=$!

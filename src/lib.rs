@@ -22,6 +22,8 @@ pub mod audit;
 pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod notify;
+#[cfg(feature = "ssr")]
+pub mod ratelimit;
 
 #[cfg(feature = "ssr")]
 pub mod db;

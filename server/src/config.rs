@@ -56,6 +56,9 @@ pub struct Config {
     /// (`seats=5,api_keys=2`): every tenant has at least these, whatever its plan.
     pub default_features: String,
     pub default_limits: String,
+    /// `CADENCE_RATE_LIMIT_SCALE`: multiplies every rate limit (default 1; 0 turns them off,
+    /// e.g. for load benchmarks from one address).
+    pub rate_limit_scale: f64,
 }
 
 /// Where uploaded images live.
@@ -145,6 +148,11 @@ impl Config {
             master_key_file,
             default_features: get("CADENCE_DEFAULT_FEATURES").unwrap_or_default(),
             default_limits: get("CADENCE_DEFAULT_LIMITS").unwrap_or_default(),
+            rate_limit_scale: get("CADENCE_RATE_LIMIT_SCALE")
+                .map(|s| s.parse::<f64>())
+                .transpose()
+                .context("CADENCE_RATE_LIMIT_SCALE must be a number such as 1 or 0.5")?
+                .unwrap_or(1.0),
             addr,
             base_domain,
             public_port,

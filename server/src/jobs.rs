@@ -35,6 +35,9 @@ impl Jobs {
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
                 }
+                if let Err(e) = cadence::ratelimit::forget_old(&db).await {
+                    tracing::warn!(error = %e, "removing old rate-limit windows failed");
+                }
             }
         }));
         Jobs(handles)

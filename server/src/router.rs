@@ -194,6 +194,10 @@ pub fn build_router(state: AppState) -> Router {
             state.db.clone(),
             storefront::capture_visit,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
+            crate::ratelimit::limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(resolver, resolve_site));
 
     // Sessions in PostgreSQL: any app server can serve any request. Idle expiry here, absolute

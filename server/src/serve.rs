@@ -37,6 +37,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         media: config.media.open().context("opening media storage")?,
         keys: crate::keys::keyring(&config)?,
     };
+    cadence::ratelimit::set_scale(config.rate_limit_scale);
     cadence::admin::plans::set_floor(
         cadence::admin::plans::parse_floor(&config.default_features, &config.default_limits)
             .map_err(|e| {

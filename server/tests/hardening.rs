@@ -144,3 +144,41 @@ async fn a_cross_site_form_post_is_refused_and_changes_nothing() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(body_text(res).await.contains("Cross-site request refused"));
 }
+
+#[tokio::test]
+async fn password_reset_requests_are_limited_per_address_with_retry_after() {
+    let app = TestApp::spawn().await;
+    let path = <app::api::auth::ForgotPassword as leptos::server_fn::ServerFn>::PATH;
+    let n = uuid::Uuid::now_v7().as_u128() as u8;
+    let from: std::net::SocketAddr = format!("10.9.{n}.7:5000").parse().unwrap();
+    let other: std::net::SocketAddr = format!("10.8.{n}.7:5000").parse().unwrap();
+    let email = random_email();
+    let mut statuses = Vec::new();
+    for _ in 0..21 {
+        let r = app
+            .call_from(Some(from), BASE_DOMAIN, path, &[("email", &email)], None)
+            .await;
+        statuses.push(r.status);
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            let retry: u64 = r.headers[header::RETRY_AFTER]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=900).contains(&retry));
+            assert!(r.body.contains("Too many requests"), "{}", r.body);
+        }
+    }
+    assert!(
+        statuses[..20]
+            .iter()
+            .all(|s| *s != StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[20], StatusCode::TOO_MANY_REQUESTS);
+    // Another address is not affected.
+    let r = app
+        .call_from(Some(other), BASE_DOMAIN, path, &[("email", &email)], None)
+        .await;
+    assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -106,10 +106,30 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     };
     match api_keys::authenticate(&state.db, &presented).await {
         Ok(Ok(client)) => {
-            tracing::Span::current().record(
-                "tenant_id",
-                tracing::field::display(client.scope.tenant_id().0),
-            );
+            let tenant = client.scope.tenant_id().0;
+            tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
+            let per_tenant = cadence::ratelimit::Rule {
+                limit: 1200,
+                window_secs: 60,
+            };
+            match cadence::ratelimit::hit(&state.db, &format!("api:tenant:{tenant}"), per_tenant)
+                .await
+            {
+                Ok(Some(retry)) => {
+                    let mut res = ApiError::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "rate_limited",
+                        format!("Too many requests for this tenant; try again in {retry} seconds."),
+                    )
+                    .into_response();
+                    if let Ok(v) = axum::http::HeaderValue::from_str(&retry.to_string()) {
+                        res.headers_mut().insert(header::RETRY_AFTER, v);
+                    }
+                    return res;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "rate limit check failed"),
+            }
             req.extensions_mut().insert(client);
             next.run(req).await
         }

@@ -59,6 +59,9 @@ pub struct Config {
     /// `CADENCE_RATE_LIMIT_SCALE`: multiplies every rate limit (default 1; 0 turns them off,
     /// e.g. for load benchmarks from one address).
     pub rate_limit_scale: f64,
+    /// `CADENCE_METRICS_TOKEN`: a bearer token for `/metrics` from other machines (loopback
+    /// clients need none).
+    pub metrics_token: Option<String>,
 }
 
 /// Where uploaded images live.
@@ -148,6 +151,7 @@ impl Config {
             master_key_file,
             default_features: get("CADENCE_DEFAULT_FEATURES").unwrap_or_default(),
             default_limits: get("CADENCE_DEFAULT_LIMITS").unwrap_or_default(),
+            metrics_token: get("CADENCE_METRICS_TOKEN"),
             rate_limit_scale: get("CADENCE_RATE_LIMIT_SCALE")
                 .map(|s| s.parse::<f64>())
                 .transpose()

@@ -20,8 +20,15 @@ impl Jobs {
                     tick.tick().await;
                     match deliver_pending(&db, &mailer, 50).await {
                         Ok(0) => {}
-                        Ok(n) => tracing::info!(sent = n, "delivered outgoing mail"),
-                        Err(e) => tracing::error!(error = %e, "the mailer failed"),
+                        Ok(n) => {
+                            metrics::counter!("jobs_mail_sent_total").increment(n as u64);
+                            tracing::info!(sent = n, "delivered outgoing mail")
+                        }
+                        Err(e) => {
+                            metrics::counter!("jobs_failures_total", "job" => "mailer")
+                                .increment(1);
+                            tracing::error!(error = %e, "the mailer failed")
+                        }
                     }
                 }
             }));
@@ -30,6 +37,7 @@ impl Jobs {
             let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
             loop {
                 tick.tick().await;
+                metrics::counter!("jobs_runs_total", "job" => "cleanup").increment(1);
                 match db.delete_expired_sessions().await {
                     Ok(n) if n > 0 => tracing::info!(removed = n, "removed expired sessions"),
                     Ok(_) => {}

@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod keys;
 pub mod media;
+pub mod metrics;
 pub mod ratelimit;
 pub mod router;
 pub mod security;

@@ -36,6 +36,8 @@ pub struct AppState {
     pub media: cadence::media::MediaStore,
     /// The master-key provider for stored credentials.
     pub keys: cadence::admin::keys::Keyring,
+    /// `CADENCE_METRICS_TOKEN`: lets a scraper that is not on this machine read `/metrics`.
+    pub metrics_token: Option<String>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -223,6 +225,13 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(
+            "/metrics",
+            get(crate::metrics::serve).with_state(crate::metrics::Scrape {
+                db: state.db.clone(),
+                token: state.metrics_token.clone(),
+            }),
+        )
         .nest("/api/v1", crate::api_v1::router(state.clone()))
         .merge(apps)
         .with_state(state.clone())
@@ -232,6 +241,7 @@ pub fn build_router(state: AppState) -> Router {
             },
             crate::security::headers,
         ))
+        .layer(axum::middleware::from_fn(crate::metrics::record))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(

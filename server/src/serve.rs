@@ -36,7 +36,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ),
         media: config.media.open().context("opening media storage")?,
         keys: crate::keys::keyring(&config)?,
+        metrics_token: config.metrics_token.clone(),
     };
+    crate::metrics::handle();
     cadence::ratelimit::set_scale(config.rate_limit_scale);
     cadence::admin::plans::set_floor(
         cadence::admin::plans::parse_floor(&config.default_features, &config.default_limits)

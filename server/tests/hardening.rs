@@ -182,3 +182,32 @@ async fn password_reset_requests_are_limited_per_address_with_retry_after() {
         .await;
     assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_for_scrapers_only() {
+    let app = TestApp::spawn().await;
+    server::metrics::handle();
+    let _ = app.get(BASE_DOMAIN, "/status").await;
+    let _ = app.get(BASE_DOMAIN, "/no/such/page").await;
+    // Not from this machine and without the token: not found.
+    let (status, _) = app.get(BASE_DOMAIN, "/metrics").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let res = app
+        .send(
+            Request::get("/metrics")
+                .header(header::HOST, BASE_DOMAIN)
+                .header(header::AUTHORIZATION, "Bearer test-metrics-token")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = body_text(res).await;
+    assert!(
+        text.contains(r#"http_requests_total{method="GET",route="/status",status="200"}"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="(not found)""#));
+    assert!(text.contains("http_request_duration_seconds_bucket"));
+    assert!(text.contains("db_pool_connections"));
+}

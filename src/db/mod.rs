@@ -37,6 +37,11 @@ impl Database {
         Ok(())
     }
 
+    /// Open connections and how many of them are idle (for `/metrics`).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// Closes every connection (graceful shutdown).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -114,6 +114,7 @@ impl TestApp {
             catalog: std::sync::Arc::new(cadence::access::load_catalog(&db).await.unwrap()),
             media: media.clone(),
             keys: keys.clone(),
+            metrics_token: Some("test-metrics-token".into()),
         };
         TestApp {
             db,

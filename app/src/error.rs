@@ -29,6 +29,19 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => AppError::Transport(m),
+            // The request's fields could not be read (malformed body, wrong content type, a
+            // missing or mistyped field): the caller's mistake, answered with 400.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => {
+                #[cfg(feature = "ssr")]
+                if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                    res.set_status(http::StatusCode::BAD_REQUEST);
+                }
+                AppError::Validation(
+                    "The form's fields could not be read; reload the page and try again.".into(),
+                )
+            }
             _ => AppError::Internal,
         }
     }

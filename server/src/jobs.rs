@@ -43,6 +43,9 @@ impl Jobs {
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
                 }
+                if let Err(e) = cadence::idempotency::forget_old(&db).await {
+                    tracing::warn!(error = %e, "removing old idempotency keys failed");
+                }
                 if let Err(e) = cadence::ratelimit::forget_old(&db).await {
                     tracing::warn!(error = %e, "removing old rate-limit windows failed");
                 }

@@ -211,3 +211,135 @@ async fn metrics_count_requests_by_route_and_status_for_scrapers_only() {
     assert!(text.contains("http_request_duration_seconds_bucket"));
     assert!(text.contains("db_pool_connections"));
 }
+
+async fn api_post(
+    app: &TestApp,
+    key: &str,
+    idem: Option<&str>,
+    body: &str,
+) -> (StatusCode, String, bool) {
+    let mut r = Request::post("/api/v1/catalog")
+        .header(header::HOST, BASE_DOMAIN)
+        .header(header::AUTHORIZATION, format!("Bearer {key}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(k) = idem {
+        r = r.header("idempotency-key", k);
+    }
+    let res = app
+        .send(r.body(Body::from(body.to_string())).unwrap())
+        .await;
+    let status = res.status();
+    let replayed = res.headers().contains_key("idempotent-replayed");
+    (status, body_text(res).await, replayed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_simultaneous_requests_with_one_idempotency_key_create_one_record_and_agree() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let m = app.member_of_new_tenant("Idempotent Co").await;
+    let p = StaffParts::of(&app, &m).await;
+    let key = cadence::admin::api_keys::create(
+        &app.db,
+        &p.catalog,
+        &p.principal,
+        &p.scope,
+        &cadence::admin::api_keys::NewKey {
+            name: "Writer",
+            role: "manager",
+            expires_in_days: None,
+        },
+        &Default::default(),
+    )
+    .await
+    .unwrap()
+    .secret;
+    let body = r#"{"kind": "product", "title": "Retry-proof mug", "price": "12.50"}"#;
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (app, key) = (app.clone(), key.clone());
+        tasks.push(tokio::spawn(async move {
+            api_post(&app, &key, Some("order-sync-42"), body).await
+        }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    assert!(
+        answers.iter().all(|a| a.0 == StatusCode::CREATED),
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().all(|a| a.1 == answers[0].1),
+        "identical bodies: {answers:?}"
+    );
+    assert_eq!(
+        answers.iter().filter(|a| !a.2).count(),
+        1,
+        "one ran, the rest were replays"
+    );
+    let items = cadence::commerce::all_items(&app.db, &p.scope)
+        .await
+        .unwrap();
+    assert_eq!(
+        items
+            .iter()
+            .filter(|i| i.title == "Retry-proof mug")
+            .count(),
+        1
+    );
+
+    // The same key with another body: refused, nothing made.
+    let (status, text, _) = api_post(
+        &app,
+        &key,
+        Some("order-sync-42"),
+        r#"{"kind": "product", "title": "Other", "price": "1"}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("idempotency_key_reused"));
+    // A bad body is answered 400 and the answer is kept for that key too.
+    let (status, _, _) = api_post(&app, &key, Some("bad-1"), "{not json").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, replayed) = api_post(&app, &key, Some("bad-1"), "{not json").await;
+    assert_eq!((status, replayed), (StatusCode::BAD_REQUEST, true));
+    // Without a key every request runs.
+    api_post(
+        &app,
+        &key,
+        None,
+        r#"{"kind": "product", "title": "Twice", "price": "1"}"#,
+    )
+    .await;
+    api_post(
+        &app,
+        &key,
+        None,
+        r#"{"kind": "product", "title": "Twice", "price": "1"}"#,
+    )
+    .await;
+    let items = cadence::commerce::all_items(&app.db, &p.scope)
+        .await
+        .unwrap();
+    assert_eq!(items.iter().filter(|i| i.title == "Twice").count(), 2);
+    // An analyst's key may not write: 403 with the policy's reason.
+    let reader = cadence::admin::api_keys::create(
+        &app.db,
+        &p.catalog,
+        &p.principal,
+        &p.scope,
+        &cadence::admin::api_keys::NewKey {
+            name: "Reader",
+            role: "analyst",
+            expires_in_days: None,
+        },
+        &Default::default(),
+    )
+    .await
+    .unwrap()
+    .secret;
+    let (status, text, _) = api_post(&app, &reader, Some("r-1"), body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    assert!(text.contains("catalog.write"));
+}

@@ -3,6 +3,7 @@
 
 mod handlers;
 mod wire;
+mod writes;
 
 use crate::router::AppState;
 use axum::Router;
@@ -25,6 +26,7 @@ pub use wire::ApiError;
     ),
     paths(
         handlers::list_catalog,
+        writes::create_item,
         handlers::list_orders,
         handlers::list_donations,
         handlers::list_pledges,
@@ -34,6 +36,8 @@ pub use wire::ApiError;
         wire::ApiError,
         wire::CatalogItemOut,
         wire::CatalogPage,
+        writes::NewItem,
+        writes::Created,
         wire::RecordOut,
         wire::RecordPage,
         wire::CampaignDayOut,
@@ -60,7 +64,10 @@ impl utoipa::Modify for BearerKey {
 /// `/api/v1`: the document is public; everything else needs a valid key.
 pub fn router(state: AppState) -> Router<AppState> {
     let authed = Router::new()
-        .route("/catalog", get(handlers::list_catalog))
+        .route(
+            "/catalog",
+            get(handlers::list_catalog).post(writes::create_item),
+        )
         .route("/orders", get(handlers::list_orders))
         .route("/donations", get(handlers::list_donations))
         .route("/pledges", get(handlers::list_pledges))

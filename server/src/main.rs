@@ -64,6 +64,20 @@ enum Command {
         #[arg(long, default_value = "platform_admin")]
         role: String,
     },
+    /// Create an API key for a tenant (printed once), e.g. for a scheduled export or a test run.
+    ApiKey {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// A tenant role: owner, admin, manager, analyst or viewer.
+        #[arg(long, default_value = "analyst")]
+        role: String,
+        /// Days until it expires (none: never).
+        #[arg(long)]
+        days: Option<u32>,
+    },
     /// Master keys for stored credentials.
     Keys {
         #[command(subcommand)]
@@ -186,6 +200,36 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     .await
                     .map(|_| println!("{email} now holds {role} on the Cadence platform"))
                     .map_err(anyhow::Error::from);
+            open.close().await;
+            result
+        }
+        Command::ApiKey {
+            tenant,
+            name,
+            role,
+            days,
+        } => {
+            let open = OpenDatabase::open(&config, Exclusive::No).await?;
+            let result = async {
+                let t = cadence::tenancy::resolve_by_slug(&open.db, &tenant)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("there is no tenant `{tenant}`"))?;
+                let catalog = cadence::access::load_catalog(&open.db).await?;
+                let created = cadence::admin::api_keys::create_by_operator(
+                    &open.db,
+                    &catalog,
+                    &t.scope,
+                    &cadence::admin::api_keys::NewKey {
+                        name: &name,
+                        role: &role,
+                        expires_in_days: days,
+                    },
+                )
+                .await?;
+                println!("{}", created.secret);
+                anyhow::Ok(())
+            }
+            .await;
             open.close().await;
             result
         }

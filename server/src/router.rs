@@ -241,6 +241,7 @@ pub fn build_router(state: AppState) -> Router {
             },
             crate::security::headers,
         ))
+        .layer(axum::middleware::from_fn(crate::security::refuse_nul))
         .layer(axum::middleware::from_fn(crate::metrics::record))
         .layer(
             ServiceBuilder::new()

@@ -281,3 +281,29 @@ pub async fn authenticate(
         scope,
     }))
 }
+
+/// Creates a key from the command line (`cadence api-key`), acting as the platform's operator:
+/// any tenant role may be given; the audit row names no person.
+pub async fn create_by_operator(
+    db: &Database,
+    catalog: &RoleCatalog,
+    tenant: &TenantScope,
+    key: &NewKey<'_>,
+) -> Result<CreatedKey> {
+    let operator = Principal {
+        user_id: Uuid::nil(),
+        bindings: vec![Binding {
+            scope: BindingScope::Tenant {
+                id: tenant.tenant_id().0,
+                name: "the command line".into(),
+            },
+            role: "owner".into(),
+        }],
+        agency_clients: vec![],
+    };
+    let meta = RequestMeta {
+        user_agent: Some("cadence api-key (command line)".into()),
+        ..Default::default()
+    };
+    create(db, catalog, &operator, tenant, key, &meta).await
+}

@@ -157,7 +157,17 @@ pub async fn save_item(
             "A title needs 1 to 160 characters.".into(),
         ));
     }
+    if title.chars().any(char::is_control) {
+        return Err(Error::Validation(
+            "A title is one line of plain text.".into(),
+        ));
+    }
     let description = input.description.trim();
+    if description.contains('\0') {
+        return Err(Error::Validation(
+            "The description contains a NUL character.".into(),
+        ));
+    }
     if description.chars().count() > 5000 {
         return Err(Error::Validation(
             "The description is longer than 5,000 characters.".into(),

@@ -82,8 +82,10 @@ async fn authorize(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (opaque).
+    #[param(format = "cadence-cursor")]
     pub cursor: Option<String>,
 }
 
@@ -137,10 +139,13 @@ pub async fn list_catalog(
 #[into_params(parameter_in = Query)]
 pub struct RecordParams {
     /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (opaque).
+    #[param(format = "cadence-cursor")]
     pub cursor: Option<String>,
-    /// Only records in this status.
+    /// Only records in this status (an unknown status matches nothing).
+    #[param(max_length = 40)]
     pub status: Option<String>,
     /// Created on or after this day (UTC), YYYY-MM-DD.
     pub from: Option<NaiveDate>,
@@ -157,6 +162,9 @@ async fn records(
 ) -> Result<Json<RecordPage>, ApiError> {
     let p = query(q)?;
     let limit = limit(p.limit)?;
+    if p.status.as_ref().is_some_and(|s| s.chars().count() > 40) {
+        return Err(ApiError::invalid("status has at most 40 characters."));
+    }
     let after: Option<(DateTime<Utc>, Uuid)> = cursor_in(p.cursor.as_deref())?;
     let meta = meta(headers);
     let staff = Staff {
@@ -248,14 +256,37 @@ pub async fn list_pledges(
 #[into_params(parameter_in = Query)]
 pub struct PerformanceParams {
     /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page (opaque).
+    #[param(format = "cadence-cursor")]
     pub cursor: Option<String>,
     /// First day (the accounts' own days), YYYY-MM-DD; default 30 days before `to`.
     pub from: Option<NaiveDate>,
     /// Last day, inclusive; default today (UTC).
     pub to: Option<NaiveDate>,
-    /// `meta`, `google_ads`, `linkedin` or `tiktok`.
-    pub platform: Option<String>,
+    pub platform: Option<PlatformParam>,
+}
+
+/// An ad platform.
+#[derive(Clone, Copy, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformParam {
+    Meta,
+    GoogleAds,
+    Linkedin,
+    Tiktok,
+}
+
+impl PlatformParam {
+    fn as_str(self) -> &'static str {
+        match self {
+            PlatformParam::Meta => "meta",
+            PlatformParam::GoogleAds => "google_ads",
+            PlatformParam::Linkedin => "linkedin",
+            PlatformParam::Tiktok => "tiktok",
+        }
+    }
 }
 
 /// Ad performance by campaign and day, in micros of each account's currency.
@@ -272,20 +303,8 @@ pub async fn list_performance(
     let limit = limit(p.limit)?;
     let to = p.to.unwrap_or_else(|| Utc::now().date_naive());
     let from = p.from.unwrap_or(to - chrono::Days::new(30));
-    if from > to {
-        return Err(ApiError::invalid("from is after to."));
-    }
-    if (to - from).num_days() > 731 {
-        return Err(ApiError::invalid("Ask for at most two years at a time."));
-    }
-    let platform = p.platform.filter(|s| !s.is_empty());
-    if let Some(pl) = &platform
-        && !["meta", "google_ads", "linkedin", "tiktok"].contains(&pl.as_str())
-    {
-        return Err(ApiError::invalid(
-            "platform is one of meta, google_ads, linkedin, tiktok.",
-        ));
-    }
+    // An empty range (from after to) is simply empty.
+    let platform = p.platform.map(PlatformParam::as_str);
     let after: Option<cadence::ads::facts::FactCursor> = cursor_in(p.cursor.as_deref())?;
     authorize(&state, &client, "analytics.read", &meta(&headers)).await?;
     let mut rows = cadence::ads::facts::campaign_days(
@@ -293,7 +312,7 @@ pub async fn list_performance(
         &client.scope,
         from,
         to,
-        platform.as_deref(),
+        platform,
         after.as_ref(),
         limit + 1,
     )

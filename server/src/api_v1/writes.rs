@@ -16,22 +16,48 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 use utoipa::ToSchema;
 
-/// A catalog item to create.
+/// A catalog item to create, by kind.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewItem {
-    /// `product`, `service` or `donation`.
-    pub kind: String,
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NewItem {
+    /// Something sold at a price.
+    Product(Priced),
+    /// Time or work sold at a price.
+    Service(Priced),
+    /// A donation campaign, with an optional goal.
+    Donation(Campaign),
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Priced {
+    #[schema(
+        pattern = r"^[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]{0,158}[^\s\x00-\x1f\x7f-\x9f])?$",
+        max_length = 160
+    )]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
-    /// Exact decimal as a string, in the tenant's currency (products and services).
-    #[serde(default)]
-    pub price: Option<String>,
-    /// Donation campaigns: the goal, exact.
-    #[serde(default)]
-    pub goal: Option<String>,
+    #[schema(pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
+    pub price: String,
     /// Shown on the storefront (default true).
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Campaign {
+    #[schema(
+        pattern = r"^[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]{0,158}[^\s\x00-\x1f\x7f-\x9f])?$",
+        max_length = 160
+    )]
+    pub title: String,
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    pub description: String,
+    #[serde(default)]
+    #[schema(pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
+    pub goal: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,
 }
@@ -159,21 +185,27 @@ pub async fn create_item(
             scope: &client.scope,
             meta: &meta,
         };
-        let id = cadence::commerce::save_item(
-            &state.db,
-            &staff,
-            None,
-            &cadence::commerce::ItemInput {
-                kind: item.kind,
-                title: item.title,
-                description: item.description,
-                price: item.price.unwrap_or_default(),
-                goal: item.goal.unwrap_or_default(),
-                active: item.active.unwrap_or(true),
+        let priced = |kind: &str, p: Priced| cadence::commerce::ItemInput {
+            kind: kind.into(),
+            title: p.title,
+            description: p.description,
+            price: p.price,
+            active: p.active.unwrap_or(true),
+            ..Default::default()
+        };
+        let input = match item {
+            NewItem::Product(p) => priced("product", p),
+            NewItem::Service(p) => priced("service", p),
+            NewItem::Donation(c) => cadence::commerce::ItemInput {
+                kind: "donation".into(),
+                title: c.title,
+                description: c.description,
+                goal: c.goal.unwrap_or_default(),
+                active: c.active.unwrap_or(true),
                 ..Default::default()
             },
-        )
-        .await?;
+        };
+        let id = cadence::commerce::save_item(&state.db, &staff, None, &input).await?;
         Ok((
             StatusCode::CREATED,
             serde_json::to_string(&Created { id }).unwrap_or_default(),

@@ -57,6 +57,9 @@ done
 export CADENCE_E2E_PORT="$port"
 (cd end2end && npx playwright test) || { echo "--- server log (tail)"; tail -50 "$work/server.log"; exit 1; }
 
+step "parser fuzzing (cargo-fuzz, briefly)"
+bench/fuzz.sh 15
+
 step "API fuzzing (schemathesis, bounded)"
 if bench/schemathesis.sh --install-only >/dev/null 2>&1; then
   bench/schemathesis.sh 20 "http://127.0.0.1:$port" \

@@ -240,16 +240,6 @@ pub(crate) mod ssr {
     /// The principal and their scope in the session's current tenant, falling back to their first
     /// tenant; `None` when they belong to no tenant.
     pub async fn current_scope() -> Result<Option<(Principal, TenantScope)>, AppError> {
-        let found = find_scope().await?;
-        // Every log line of this request from here on names the tenant.
-        if let Some((_, scope)) = &found {
-            tracing::Span::current()
-                .record("tenant_id", tracing::field::display(scope.tenant_id().0));
-        }
-        Ok(found)
-    }
-
-    async fn find_scope() -> Result<Option<(Principal, TenantScope)>, AppError> {
         let (_, principal) = signed_in().await?;
         let catalog = catalog()?;
         // An impersonated session stays in the tenant the user consented for.

@@ -177,14 +177,7 @@ pub async fn search_memberships(
 ) -> Result<Vec<Membership>> {
     let clients: Vec<Uuid> = principal.agency_clients.iter().map(|(_, t)| *t).collect();
     let mut tx = db.user_tx_with_tenants(principal.user_id, &clients).await?;
-    let pattern = format!(
-        "%{}%",
-        query
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = format!("%{}%", crate::db::escape_like(query.trim()));
     let list: Vec<Membership> = sqlx::query_as(
         "select tenant_id, slug, name, role, via_agency from (
          select distinct on (m.tenant_id) m.* from (

@@ -115,15 +115,7 @@ pub async fn list_tenants(
 ) -> Result<(Vec<TenantAdminRow>, i64)> {
     let per_page = filter.per_page.clamp(1, 100) as i64;
     let offset = filter.page as i64 * per_page;
-    let pattern = format!(
-        "%{}%",
-        filter
-            .query
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = format!("%{}%", crate::db::escape_like(filter.query.trim()));
     let status = match filter.status.as_str() {
         "active" | "suspended" => Some(filter.status.clone()),
         _ => None,

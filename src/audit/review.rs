@@ -77,20 +77,13 @@ pub async fn search(
     cursor: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>> {
-    let like = |s: &str| {
-        format!(
-            "%{}%",
-            s.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    };
+    let like = |s: &str| format!("%{}%", crate::db::escape_like(s));
     let action_exact =
         (!filter.action.is_empty() && !filter.action.ends_with('.')).then(|| filter.action.clone());
     let action_prefix = filter
         .action
         .ends_with('.')
-        .then(|| format!("{}%", filter.action.replace('%', "\\%").replace('_', "\\_")));
+        .then(|| format!("{}%", crate::db::escape_like(&filter.action)));
     let mut tx = db.tenant_tx(scope).await?;
     let rows = sqlx::query_as(
         "select a.id, a.at, a.action, a.outcome, u.display_name as actor, u.email as actor_email,

@@ -118,6 +118,14 @@ impl Database {
     }
 }
 
+/// `s` with LIKE's wildcards (`%`, `_`) and its escape character taken literally, for patterns
+/// built around user input: `format!("%{}%", escape_like(q))`.
+pub(crate) fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// `BEGIN` and the transaction-local settings as one simple query: one round trip instead of two.
 /// `SET LOCAL` is a utility statement (nothing to plan), and a setting left out is empty in a new
 /// transaction anyway, so only the ones in use are sent. Only UUIDs (hex digits and hyphens, as the
@@ -146,6 +154,11 @@ fn scoped_begin(tenant: Option<uuid::Uuid>, user: Option<uuid::Uuid>, tenant_lis
 mod tests {
     use super::scoped_begin;
     use uuid::Uuid;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(super::escape_like(r"50%_off\x"), r"50\%\_off\\x");
+    }
 
     #[test]
     fn the_door_sets_only_the_settings_in_use() {

@@ -13,6 +13,10 @@ use tower_sessions::Session;
 pub const SESSION_KEY: &str = app::IMPERSONATION_SESSION_KEY;
 
 pub async fn resolve(State(db): State<Database>, mut req: Request, next: Next) -> Response {
+    // Built files need no user: do not load the session (a database read) for them.
+    if crate::site::is_static_asset(req.uri().path()) {
+        return next.run(req).await;
+    }
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return next.run(req).await;
     };

@@ -107,7 +107,7 @@ pub async fn resolve_site(
 }
 
 /// Paths of the built site's files (wasm, js, css, favicon), served whatever the Host.
-fn is_static_asset(path: &str) -> bool {
+pub(crate) fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/storefront.js"
 }
 

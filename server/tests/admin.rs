@@ -17,22 +17,7 @@ fn meta() -> RequestMeta {
 }
 
 async fn new_key(app: &TestApp, m: &Member, role: &str, days: Option<u32>) -> String {
-    let p = StaffParts::of(app, m).await;
-    api_keys::create(
-        &app.db,
-        &p.catalog,
-        &p.principal,
-        &p.scope,
-        &NewKey {
-            name: "Integration",
-            role,
-            expires_in_days: days,
-        },
-        &meta(),
-    )
-    .await
-    .unwrap()
-    .secret
+    app.api_key(m, "Integration", role, days).await
 }
 
 /// A Cadence staff member with a platform role.

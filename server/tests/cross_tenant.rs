@@ -617,22 +617,7 @@ fn probes() -> Vec<(&'static str, Probe)> {
             "A's API key reads only A's records, and exports on B's host are not served",
             |w| {
                 Box::pin(async move {
-                    let parts = StaffParts::of(&w.app, &w.a).await;
-                    let key = cadence::admin::api_keys::create(
-                        &w.app.db,
-                        &parts.catalog,
-                        &parts.principal,
-                        &parts.scope,
-                        &cadence::admin::api_keys::NewKey {
-                            name: "A reader",
-                            role: "analyst",
-                            expires_in_days: None,
-                        },
-                        &Default::default(),
-                    )
-                    .await
-                    .unwrap()
-                    .secret;
+                    let key = w.app.api_key(&w.a, "A reader", "analyst", None).await;
                     for p in [
                         "/api/v1/orders",
                         "/api/v1/catalog",

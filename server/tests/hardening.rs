@@ -238,21 +238,7 @@ async fn twenty_simultaneous_requests_with_one_idempotency_key_create_one_record
     let app = std::sync::Arc::new(TestApp::spawn().await);
     let m = app.member_of_new_tenant("Idempotent Co").await;
     let p = StaffParts::of(&app, &m).await;
-    let key = cadence::admin::api_keys::create(
-        &app.db,
-        &p.catalog,
-        &p.principal,
-        &p.scope,
-        &cadence::admin::api_keys::NewKey {
-            name: "Writer",
-            role: "manager",
-            expires_in_days: None,
-        },
-        &Default::default(),
-    )
-    .await
-    .unwrap()
-    .secret;
+    let key = app.api_key(&m, "Writer", "manager", None).await;
     let body = r#"{"kind": "product", "title": "Retry-proof mug", "price": "12.50"}"#;
     let mut tasks = Vec::new();
     for _ in 0..20 {
@@ -324,21 +310,7 @@ async fn twenty_simultaneous_requests_with_one_idempotency_key_create_one_record
         .unwrap();
     assert_eq!(items.iter().filter(|i| i.title == "Twice").count(), 2);
     // An analyst's key may not write: 403 with the policy's reason.
-    let reader = cadence::admin::api_keys::create(
-        &app.db,
-        &p.catalog,
-        &p.principal,
-        &p.scope,
-        &cadence::admin::api_keys::NewKey {
-            name: "Reader",
-            role: "analyst",
-            expires_in_days: None,
-        },
-        &Default::default(),
-    )
-    .await
-    .unwrap()
-    .secret;
+    let reader = app.api_key(&m, "Reader", "analyst", None).await;
     let (status, text, _) = api_post(&app, &reader, Some("r-1"), body).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
     assert!(text.contains("catalog.write"));

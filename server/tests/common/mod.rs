@@ -365,6 +365,26 @@ impl TestApp {
             .expect("logged in")
     }
 
+    /// An API key of `m`'s tenant, created by `m` through the core; returns the secret.
+    pub async fn api_key(&self, m: &Member, name: &str, role: &str, days: Option<u32>) -> String {
+        let p = StaffParts::of(self, m).await;
+        cadence::admin::api_keys::create(
+            &self.db,
+            &p.catalog,
+            &p.principal,
+            &p.scope,
+            &cadence::admin::api_keys::NewKey {
+                name,
+                role,
+                expires_in_days: days,
+            },
+            &Default::default(),
+        )
+        .await
+        .unwrap()
+        .secret
+    }
+
     /// A new user who owns a new tenant, signed in.
     pub async fn member_of_new_tenant(&self, name: &str) -> Member {
         let (user_id, email) = self.verified_user(&format!("Owner of {name}")).await;

@@ -21,6 +21,14 @@ pub enum AppError {
     Internal,
     #[error("Could not reach Cadence: {0}")]
     Transport(String),
+    /// A sensitive action needs a fresh code from the authenticator app (step-up).
+    #[error("Confirm it is you: enter a code from your authenticator app.")]
+    StepUp,
+    /// A sensitive action needs two-factor authentication, which this account has not turned on.
+    #[error(
+        "This needs two-factor authentication. Turn it on under Security on your home page first."
+    )]
+    MfaRequired,
 }
 
 impl FromServerFnError for AppError {

@@ -2,7 +2,7 @@
 // curl until it is revoked; a platform admin suspends and reactivates a tenant; support access to
 // an account is requested, approved, shown with its banner and ended — all in the audit log.
 import { test, expect } from '@playwright/test';
-import { platformUrl, storefrontUrl, hydrated, logIn, newBrand, unique, curlJson } from './helpers.mjs';
+import { platformUrl, storefrontUrl, hydrated, logIn, newBrand, unique, curlJson, enableMfa } from './helpers.mjs';
 
 const password = 'admin panel passphrase';
 const staff = ['support@cadence.test', 'demo support passphrase'];
@@ -12,6 +12,8 @@ test.setTimeout(90_000);
 test('a tenant admin stores a credential masked, and an API key works with curl until revoked', async ({ page }) => {
   const slug = unique('keys');
   await newBrand(page, 'Kira Keys', `${slug}@example.com`, password, 'Keys & Co', slug);
+  // Credential changes and exports need two-factor; turning it on counts as a fresh code.
+  await enableMfa(page);
 
   await page.locator('[data-test="admin-link"]').click();
   // Workspace settings first: the time zone reports use, and what the plan includes.
@@ -137,6 +139,8 @@ test('support access is requested, approved, shown with a banner, limited, ended
   const slug = unique('imp');
   const owner = await (await browser.newContext()).newPage();
   await newBrand(owner, 'Uma User', `${slug}@example.com`, password, 'Impersonation Imports', slug);
+  // Approving support access needs two-factor (fresh from turning it on).
+  await enableMfa(owner);
 
   const admin = await (await browser.newContext()).newPage();
   await logIn(admin, ...staff);

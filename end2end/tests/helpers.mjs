@@ -1,5 +1,6 @@
 // Shared helpers for the specs: addresses of the server under test and waiting for hydration.
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 export const port = process.env.CADENCE_E2E_PORT || '3000';
 export const platformUrl = (path = '/') => `http://localhost:${port}${path}`;
 export const storefrontUrl = (slug, path = '/') => `http://${slug}.localhost:${port}${path}`;
@@ -80,4 +81,36 @@ export function curlJson(url, key) {
   const lines = out.trimEnd().split('\n');
   const status = Number(lines.pop());
   return [status, JSON.parse(lines.join('\n'))];
+}
+
+/** The code an authenticator app shows for a base32 secret at `at` (ms), by RFC 6238 (SHA-1, 6 digits, 30 s). */
+export function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1_000_000).padStart(6, '0');
+}
+
+/**
+ * Turns on two-factor from the home page's Security panel; the session then counts as freshly
+ * confirmed for ten minutes. Returns { secret, codes, at } (`at`: when the confirming code was made,
+ * so the next one is `totp(secret, at + 30_000)`).
+ */
+export async function enableMfa(page) {
+  await page.goto(platformUrl('/app'));
+  await hydrated(page);
+  await page.locator('[data-test="mfa-start"]').click();
+  const secret = (await page.locator('[data-test="mfa-secret"]').textContent()).trim();
+  const at = Date.now();
+  await page.getByLabel('Code from the app').fill(totp(secret, at));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await page.locator('[data-test="recovery-codes"]').waitFor();
+  const codes = await page.locator('[data-test="recovery-code"]').allTextContents();
+  return { secret, codes, at };
 }

@@ -119,15 +119,10 @@ test('a visitor from a campaign orders, donates and pledges without JavaScript; 
   await staff.goBack();
   await hydrated(staff);
 
-  // Export the list as CSV.
-  const [download] = await Promise.all([
-    staff.waitForEvent('download'),
-    staff.locator('[data-test="export"]').click(),
-  ]);
-  expect(download.suggestedFilename()).toBe('orders.csv');
-  const csv = require('fs').readFileSync(await download.path(), 'utf8');
-  expect(csv.split('\n')[0]).toBe('number,status,date,name,email,amount,currency,fulfilled,channel,detail');
-  expect(csv).toContain(`${order},fulfilled,`);
+  // Exports need two-factor authentication, which the demo owner has not turned on: the page says
+  // how (the download itself is in mfa.spec and the CSV's rows in the server tests).
+  await staff.locator('[data-test="export"]').click();
+  await expect(staff.locator('[data-test="mfa-required"]')).toContainText('Turn on two-factor authentication');
 
   await staff.locator('[data-test="tab-donations"]').click();
   await expect(staff.locator('[data-test="record"]', { hasText: name })).toContainText('25.00 USD');

@@ -15,6 +15,7 @@ pub async fn download(provide: impl Fn() + Clone, what: Path<String>, req: Reque
     }
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
+    let back = req.uri().to_string();
     let parts = crate::media::request_parts(&req);
     let result = app::api::media::in_request_context(parts, provide, async move {
         app::api::admin::export(&what.0, &query).await
@@ -32,6 +33,11 @@ pub async fn download(provide: impl Fn() + Clone, what: Path<String>, req: Reque
             file.body,
         )
             .into_response(),
+        // A fresh code first (or two-factor set up): the confirm page comes back here.
+        Err(app::error::AppError::StepUp | app::error::AppError::MfaRequired) => {
+            axum::response::Redirect::to(&format!("/confirm?next={}", app::url::encode(&back)))
+                .into_response()
+        }
         Err(e) => {
             let status = match e {
                 app::error::AppError::Unauthenticated => StatusCode::UNAUTHORIZED,

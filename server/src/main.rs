@@ -64,6 +64,13 @@ enum Command {
         #[arg(long, default_value = "platform_admin")]
         role: String,
     },
+    /// Turn off two-factor authentication for someone who lost their phone and recovery codes
+    /// (check who they are out of band first; it is recorded in the audit log).
+    MfaReset {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+    },
     /// Create an API key for a tenant (printed once), e.g. for a scheduled export or a test run.
     ApiKey {
         /// The tenant's slug.
@@ -200,6 +207,21 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     .await
                     .map(|_| println!("{email} now holds {role} on the Cadence platform"))
                     .map_err(anyhow::Error::from);
+            open.close().await;
+            result
+        }
+        Command::MfaReset { email } => {
+            let open = OpenDatabase::open(&config, Exclusive::No).await?;
+            let result = cadence::auth::mfa::reset_by_operator(&open.db, &email)
+                .await
+                .map(|had| {
+                    if had {
+                        println!("two-factor authentication is off for {email}; they log in with their password and can set it up again")
+                    } else {
+                        println!("{email} did not have two-factor authentication on")
+                    }
+                })
+                .map_err(anyhow::Error::from);
             open.close().await;
             result
         }

@@ -53,8 +53,30 @@ pub async fn headers(State(cfg): State<SecurityConfig>, mut req: Request, next: 
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
+        secure_cookies(h);
     }
     res
+}
+
+/// Served over HTTPS: every cookie set (storefront visit, cart, as well as the session) is `Secure`.
+fn secure_cookies(h: &mut HeaderMap) {
+    let cookies: Vec<HeaderValue> = h.get_all(header::SET_COOKIE).iter().cloned().collect();
+    if cookies.is_empty() {
+        return;
+    }
+    h.remove(header::SET_COOKIE);
+    for c in cookies {
+        let text = c.to_str().unwrap_or("");
+        let secure = text
+            .split(';')
+            .any(|part| part.trim().eq_ignore_ascii_case("secure"));
+        let v = if secure {
+            c
+        } else {
+            HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(c)
+        };
+        h.append(header::SET_COOKIE, v);
+    }
 }
 
 /// Why a state-changing request looks cross-site, if it does.
@@ -167,6 +189,32 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn under_https_every_cookie_is_secure_once() {
+        let mut h = HeaderMap::new();
+        h.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("cart=abc; Path=/; HttpOnly; SameSite=Lax"),
+        );
+        h.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("cadence_session=x; HttpOnly; Secure"),
+        );
+        secure_cookies(&mut h);
+        let all: Vec<&str> = h
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "cart=abc; Path=/; HttpOnly; SameSite=Lax; Secure",
+                "cadence_session=x; HttpOnly; Secure"
+            ]
+        );
+    }
 
     fn h(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut m = HeaderMap::new();

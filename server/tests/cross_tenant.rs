@@ -655,6 +655,9 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
     let app = TestApp::spawn().await;
     let a = app.member_of_new_tenant("Alpha Goods").await;
     let b = app.member_of_new_tenant("Bravo Secrets").await;
+    // A has just given a fresh second-factor code, so sensitive actions reach the core (and are
+    // still refused there for B's data).
+    app.step_up(&a).await;
     cadence::storefront::save_profile(
         &app.db,
         &b.tenant.scope,

@@ -177,6 +177,8 @@ pub async fn rewrap_all(db: &Database, keys: &Keyring) -> Result<(usize, usize)>
         }
         tx.commit().await?;
     }
+    // Users' second-factor keys are wrapped by the same master keys.
+    crate::auth::mfa::rewrap_all(db, keys).await?;
     Ok((tenants.len(), changed))
 }
 
@@ -192,5 +194,6 @@ pub async fn master_keys_in_use(db: &Database) -> Result<Vec<String>> {
         tx.commit().await?;
         used.extend(id);
     }
+    used.extend(crate::auth::mfa::master_keys_in_use(db).await?);
     Ok(used.into_iter().collect())
 }

@@ -136,6 +136,20 @@ impl Keyring {
     pub fn current_key_id(&self) -> String {
         self.0.current_key_id()
     }
+
+    /// Wraps a key that is not a tenant's (a user's second-factor key) under the current master key.
+    pub(crate) async fn wrap(&self, key: &[u8; 32], context: &[u8]) -> Result<(String, Vec<u8>)> {
+        self.0.wrap(key, context).await
+    }
+
+    pub(crate) async fn unwrap(
+        &self,
+        id: &str,
+        wrapped: &[u8],
+        context: &[u8],
+    ) -> Result<[u8; 32]> {
+        self.0.unwrap(id, wrapped, context).await
+    }
 }
 
 /// AES-256-GCM with a random nonce: nonce ‖ ciphertext ‖ tag.

@@ -150,7 +150,8 @@ pub async fn access_review(db: &Database, scope: &TenantScope) -> Result<Vec<Acc
     let rows = sqlx::query_as(
         "select u.id as user_id, u.display_name as name, u.email, b.scope_kind as scope,
                 coalesce(w.name, t.name) as scope_name, b.role, b.created_at as granted_at,
-                u.last_login_at, false as mfa
+                u.last_login_at,
+                exists (select 1 from user_mfa m where m.user_id = u.id and m.enabled_at is not null) as mfa
            from role_bindings b
            join users u on u.id = b.user_id
            join tenants t on t.id = b.tenant_id
@@ -158,7 +159,8 @@ pub async fn access_review(db: &Database, scope: &TenantScope) -> Result<Vec<Acc
           where b.tenant_id = app_current_tenant()
          union all
          select u.id, u.display_name, u.email, 'agency', a.name, b.role, b.created_at,
-                u.last_login_at, false
+                u.last_login_at,
+                exists (select 1 from user_mfa m where m.user_id = u.id and m.enabled_at is not null)
            from agency_staff_of_tenant(app_current_tenant()) b
            join users u on u.id = b.user_id
            join agencies a on a.id = b.agency_id

@@ -1,8 +1,11 @@
-//! Accounts: sign-up, email verification, log-in with throttling, password reset and change.
+//! Accounts: sign-up, email verification, log-in with throttling and two-factor, password reset
+//! and change.
 
 mod model;
 pub use model::*;
 
+#[cfg(feature = "ssr")]
+pub mod mfa;
 #[cfg(feature = "ssr")]
 pub(crate) mod password;
 #[cfg(feature = "ssr")]

@@ -31,6 +31,9 @@ pub enum LoginError {
 pub struct LoggedIn {
     pub user: CurrentUser,
     pub password_epoch: i64,
+    /// The password was right and the account has two-factor on: a code must follow before the
+    /// session is signed in (see `mfa::log_in_second_factor`).
+    pub second_factor: bool,
 }
 
 /// Creates an account and emails a verification link. An email that already has an account gets a
@@ -213,18 +216,37 @@ pub async fn log_in(
         tx.commit().await.map_err(Error::from)?;
         return Err(LoginError::Unverified);
     }
-    sqlx::query("update users set last_login_at = now() where id = $1")
-        .bind(user.id)
-        .execute(&mut *conn)
-        .await
-        .map_err(Error::from)?;
-    audit::record(
-        &mut conn,
-        meta,
-        AuditEvent::new("user.log_in", Outcome::Success).actor(user.id),
+    let second_factor: bool = sqlx::query_scalar(
+        "select exists (select 1 from user_mfa where user_id = $1 and enabled_at is not null)",
     )
-    .await?;
+    .bind(user.id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::from)?;
+    if second_factor {
+        audit::record(
+            &mut conn,
+            meta,
+            AuditEvent::new("user.log_in.password", Outcome::Success)
+                .actor(user.id)
+                .reason("second factor required"),
+        )
+        .await?;
+    } else {
+        sqlx::query("update users set last_login_at = now() where id = $1")
+            .bind(user.id)
+            .execute(&mut *conn)
+            .await
+            .map_err(Error::from)?;
+        audit::record(
+            &mut conn,
+            meta,
+            AuditEvent::new("user.log_in", Outcome::Success).actor(user.id),
+        )
+        .await?;
+    }
     Ok(LoggedIn {
+        second_factor,
         password_epoch: user.password_changed_at.timestamp_micros(),
         user: CurrentUser {
             id: user.id,

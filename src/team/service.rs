@@ -531,6 +531,8 @@ pub async fn join_as_new_user(
     .await?;
     tx.commit().await?;
     Ok(crate::auth::LoggedIn {
+        // A new account: nothing to add yet.
+        second_factor: false,
         user: crate::auth::CurrentUser {
             id: user,
             email,

@@ -68,6 +68,9 @@ pub async fn save_credential(kind: String, secret: String) -> Result<(), AppErro
         .ok_or_else(|| AppError::invalid("Choose which credential this is."))?;
     let secret = cadence::admin::Secret::parse(&secret).map_err(AppError::invalid)?;
     let (_, scope) = staff("credentials.manage").await?;
+    // Support staff acting as a user are told no before being asked for a code.
+    super::ssr::request_meta().forbid_when_impersonating("change credentials")?;
+    super::auth::ssr::require_step_up().await?;
     let db = super::ssr::db()?;
     let keys = leptos::prelude::use_context::<cadence::admin::keys::Keyring>()
         .ok_or(AppError::Internal)?;
@@ -88,6 +91,9 @@ pub async fn remove_credential(kind: String) -> Result<(), AppError> {
     let kind = cadence::admin::CredentialKind::parse(&kind)
         .ok_or_else(|| AppError::invalid("Choose which credential this is."))?;
     let (_, scope) = staff("credentials.manage").await?;
+    // Support staff acting as a user are told no before being asked for a code.
+    super::ssr::request_meta().forbid_when_impersonating("change credentials")?;
+    super::auth::ssr::require_step_up().await?;
     let db = super::ssr::db()?;
     cadence::admin::credentials::remove(&db, &scope, kind, &super::ssr::request_meta()).await?;
     Ok(())
@@ -315,6 +321,7 @@ pub async fn export(
     let meta = super::ssr::request_meta();
     cadence::access::authorize(&db, &catalog, &principal, &scope, "exports.create", &meta).await?;
     cadence::admin::plans::require_feature(&db, &scope, "csv_export").await?;
+    super::auth::ssr::require_step_up().await?;
     let (body, rows) = match what {
         "audit" => {
             let filter = cadence::audit::review::AuditFilter::parse(
@@ -421,6 +428,12 @@ pub async fn answer_access_request(id: cadence::Uuid, approve: bool) -> Result<(
     let (principal, scope) = super::tenant::ssr::current_scope()
         .await?
         .ok_or_else(|| AppError::from(cadence::Error::NotFound))?;
+    let meta = super::ssr::request_meta();
+    meta.forbid_when_impersonating("answer access requests")?;
+    // Approving lets staff in: it needs a fresh code. Refusing never does.
+    if approve {
+        super::auth::ssr::require_step_up().await?;
+    }
     let db = super::ssr::db()?;
     let catalog = super::tenant::ssr::catalog()?;
     cadence::admin::impersonation::answer(

@@ -63,22 +63,41 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
             return Err(AppError::Validation(e.to_string()));
         }
     };
-    ssr::start_session(&logged_in).await?;
-    let mut to = ssr::safe_next(next.as_deref());
-    // Someone with no workspace yet and no finished wizard goes straight to onboarding.
-    if to == "/app" {
-        let user = logged_in.user.id;
-        let status = cadence::onboarding::status(&db, user).await?;
-        if !status.finished
-            && cadence::access::principal(&db, user)
-                .await?
-                .bindings
-                .is_empty()
-        {
-            to = "/onboarding".into();
-        }
+    if logged_in.second_factor {
+        // The password was right; the session signs in only after the code.
+        ssr::start_pending(&logged_in).await?;
+        leptos_axum::redirect(&format!(
+            "/login/code?next={}",
+            crate::url::encode(&ssr::safe_next(next.as_deref()))
+        ));
+        return Ok(());
     }
-    leptos_axum::redirect(&to);
+    ssr::start_session(&logged_in).await?;
+    leptos_axum::redirect(&ssr::landing(&db, logged_in.user.id, next.as_deref()).await?);
+    Ok(())
+}
+
+/// The second step of a log-in with two-factor on: a code from the app, or a recovery code.
+#[server]
+pub async fn log_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    let db = super::ssr::db()?;
+    let keys = super::mfa::ssr::keys()?;
+    let Some(pending) = ssr::pending().await? else {
+        return Err(AppError::invalid(
+            "Your log-in took too long. Enter your email and password again.",
+        ));
+    };
+    cadence::auth::mfa::log_in_second_factor(
+        &db,
+        &keys,
+        pending.user.id,
+        &code,
+        &super::ssr::request_meta(),
+    )
+    .await?;
+    ssr::start_session(&pending).await?;
+    ssr::mark_second_factor().await?;
+    leptos_axum::redirect(&ssr::landing(&db, pending.user.id, next.as_deref()).await?);
     Ok(())
 }
 
@@ -190,6 +209,118 @@ pub(crate) mod ssr {
             .await
             .map_err(internal)?;
         Ok(())
+    }
+
+    const PENDING: &str = "mfa_pending";
+    const PENDING_EPOCH: &str = "mfa_pending_epoch";
+    const PENDING_AT: &str = "mfa_pending_at";
+    const SECOND_FACTOR_AT: &str = "mfa_at";
+
+    /// Remembers a log-in whose password was right until its code arrives (not signed in yet).
+    pub async fn start_pending(l: &LoggedIn) -> Result<(), AppError> {
+        let s = session().await?;
+        s.cycle_id().await.map_err(internal)?;
+        s.insert(PENDING, l.user.id).await.map_err(internal)?;
+        s.insert(PENDING_EPOCH, l.password_epoch)
+            .await
+            .map_err(internal)?;
+        s.insert(PENDING_AT, chrono::Utc::now().timestamp())
+            .await
+            .map_err(internal)
+    }
+
+    /// The log-in waiting for its code, if it is recent and the password has not changed since.
+    pub async fn pending() -> Result<Option<LoggedIn>, AppError> {
+        let s = session().await?;
+        let Some(user) = s.get::<cadence::Uuid>(PENDING).await.map_err(internal)? else {
+            return Ok(None);
+        };
+        let epoch: i64 = s
+            .get(PENDING_EPOCH)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        let at: i64 = s
+            .get(PENDING_AT)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        if chrono::Utc::now().timestamp() - at > cadence::auth::mfa::PENDING_LOGIN_SECS {
+            s.remove_value(PENDING).await.map_err(internal)?;
+            return Ok(None);
+        }
+        let db = super::super::ssr::db()?;
+        Ok(cadence::auth::session_user(&db, user, epoch)
+            .await?
+            .map(|user| LoggedIn {
+                user,
+                password_epoch: epoch,
+                second_factor: true,
+            }))
+    }
+
+    /// Records that the session's user has just given a correct code (log-in or step-up).
+    pub async fn mark_second_factor() -> Result<(), AppError> {
+        let s = session().await?;
+        s.remove_value(PENDING).await.map_err(internal)?;
+        s.insert(SECOND_FACTOR_AT, chrono::Utc::now().timestamp())
+            .await
+            .map_err(internal)
+    }
+
+    /// The signed-in account of the session itself (staff, not the user, during impersonation).
+    pub async fn session_account() -> Result<cadence::Uuid, AppError> {
+        let s = session().await?;
+        match s.get::<cadence::Uuid>(USER).await.map_err(internal)? {
+            Some(u) if current_user().await?.is_some() => Ok(u),
+            _ => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// Step-up: sensitive actions need a code given in the last few minutes. Without two-factor on,
+    /// the answer says to turn it on first.
+    pub async fn require_step_up() -> Result<(), AppError> {
+        let account = session_account().await?;
+        let s = session().await?;
+        let at: i64 = s
+            .get(SECOND_FACTOR_AT)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        if chrono::Utc::now().timestamp() - at <= cadence::auth::mfa::STEP_UP_SECS {
+            return Ok(());
+        }
+        let db = super::super::ssr::db()?;
+        let enrolled = cadence::auth::mfa::is_enabled(&db, account).await?;
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::FORBIDDEN);
+        }
+        Err(if enrolled {
+            AppError::StepUp
+        } else {
+            AppError::MfaRequired
+        })
+    }
+
+    /// Where a fresh log-in lands: the asked-for page, or onboarding for someone with nothing yet.
+    pub async fn landing(
+        db: &cadence::db::Database,
+        user: cadence::Uuid,
+        next: Option<&str>,
+    ) -> Result<String, AppError> {
+        let to = safe_next(next);
+        if to == "/app" {
+            let status = cadence::onboarding::status(db, user).await?;
+            if !status.finished
+                && cadence::access::principal(db, user)
+                    .await?
+                    .bindings
+                    .is_empty()
+            {
+                return Ok("/onboarding".into());
+            }
+        }
+        Ok(to)
     }
 
     pub async fn end_session() -> Result<(), AppError> {

@@ -303,6 +303,7 @@ pub async fn export_records(
     let p = ssr::Parts::current().await?;
     let kind = cadence::commerce::RecordKind::parse(&kind).ok_or(AppError::NotFound)?;
     let f = filter(&status, &from, &to, &channel)?;
+    super::auth::ssr::require_step_up().await?;
     Ok(cadence::commerce::export_csv(&p.db, &p.staff(), kind, &f).await?)
 }
 

@@ -5,6 +5,7 @@ pub mod ads;
 pub mod auth;
 pub mod commerce;
 pub mod media;
+pub mod mfa;
 pub mod onboarding;
 pub mod performance;
 pub mod platform_admin;

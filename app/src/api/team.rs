@@ -152,6 +152,7 @@ pub async fn revoke_invitation(id: cadence::Uuid) -> Result<(), AppError> {
 #[server]
 pub async fn change_member_role(user_id: cadence::Uuid, role: String) -> Result<(), AppError> {
     let (principal, scope) = ssr::scope().await?;
+    super::auth::ssr::require_step_up().await?;
     let db = super::ssr::db()?;
     let catalog = super::tenant::ssr::catalog()?;
     Ok(cadence::access::grant_role(

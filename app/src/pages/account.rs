@@ -9,6 +9,7 @@ use crate::api::tenant::{SwitchTenant, load_security_events, load_tenant_overvie
 use crate::api::{MailView, dev_mailbox};
 use crate::components::{AccessRequests, form_error};
 use crate::error::AppError;
+use crate::pages::security::SecurityPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
@@ -198,6 +199,7 @@ pub fn AppHomePage() -> impl IntoView {
                             <TenantPanel data=tenant_data />
                         </section>
                         <AccessRequests />
+                        <SecurityPanel />
                         <section class="panel panel--narrow">
                             <h2>"Change password"</h2>
                             <p class="muted">"Changing it signs you out everywhere else."</p>

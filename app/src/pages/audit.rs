@@ -45,9 +45,9 @@ pub fn AuditPage() -> impl IntoView {
                     <p class="muted">"Every security-relevant action in this tenant: sign-ins, role changes, credentials, exports, suspensions and support access. Rows are never changed or deleted."</p>
                 </div>
                 <div class="button-row">
-                    <a class="button button--secondary button--small" data-test="export-csv" href=move || format!("/app/admin/export/audit?format=csv&{}", filters()) download>"Export CSV"</a>
-                    <a class="button button--secondary button--small" data-test="export-json" href=move || format!("/app/admin/export/audit?format=json&{}", filters()) download>"Export JSON"</a>
-                    <a class="button button--secondary button--small" data-test="access-review" href="/app/admin/export/access-review?format=csv" download>"Access review (CSV)"</a>
+                    <a class="button button--secondary button--small" data-test="export-csv" href=move || format!("/app/admin/export/audit?format=csv&{}", filters()) rel="external">"Export CSV"</a>
+                    <a class="button button--secondary button--small" data-test="export-json" href=move || format!("/app/admin/export/audit?format=json&{}", filters()) rel="external">"Export JSON"</a>
+                    <a class="button button--secondary button--small" data-test="access-review" href="/app/admin/export/access-review?format=csv" rel="external">"Access review (CSV)"</a>
                 </div>
             </div>
             <form class="form form--row filters" method="get" action="/app/admin/audit" data-test="audit-filters">

@@ -16,6 +16,7 @@ pub mod platform;
 pub mod platform_admin;
 pub mod record;
 pub mod sales;
+pub mod security;
 pub mod storefront;
 pub mod storefront_settings;
 pub mod storefront_text;

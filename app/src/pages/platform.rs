@@ -18,6 +18,7 @@ use crate::pages::performance::PerformancePage;
 use crate::pages::platform_admin::{PlatformAccessPage, PlatformTenantsPage};
 use crate::pages::record::RecordPage;
 use crate::pages::sales::SalesPage;
+use crate::pages::security::{ConfirmPage, LogInCodePage};
 use crate::pages::storefront_settings::StorefrontSettingsPage;
 use crate::pages::team::{InvitePage, TeamPage};
 use leptos::prelude::*;
@@ -55,6 +56,8 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=StaticSegment("check-email") view=CheckEmailPage />
                         <Route path=StaticSegment("verify") view=VerifyPage />
                         <Route path=StaticSegment("login") view=LogInPage />
+                        <Route path=(StaticSegment("login"), StaticSegment("code")) view=LogInCodePage />
+                        <Route path=StaticSegment("confirm") view=ConfirmPage />
                         <Route path=StaticSegment("forgot") view=ForgotPage />
                         <Route path=StaticSegment("reset") view=ResetPage />
                         // Rendered whole before sending, so its redirect (to onboarding, or to log in)

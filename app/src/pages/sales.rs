@@ -46,16 +46,16 @@ pub fn SalesPage() -> impl IntoView {
         },
         |(k, s, f, t, c, _)| load_records(k, s, f, t, c),
     );
-    let exporting = RwSignal::new(None::<String>);
+    let exporting = RwSignal::new(None::<Result<(), AppError>>);
     let export = move |_| {
         let (k, s, f, t, c) = (kind(), status(), from(), to(), channel());
         leptos::task::spawn_local(async move {
             match export_records(k.clone(), s, f, t, c).await {
                 Ok(csv) => {
                     download(&format!("{k}.csv"), &csv);
-                    exporting.set(None);
+                    exporting.set(Some(Ok(())));
                 }
-                Err(e) => exporting.set(Some(e.to_string())),
+                Err(e) => exporting.set(Some(Err(e))),
             }
         });
     };
@@ -119,7 +119,7 @@ pub fn SalesPage() -> impl IntoView {
                 <span class="tabs__spacer"></span>
                 <button class="button button--secondary button--small" data-test="export" on:click=export>"Export CSV"</button>
             </nav>
-            {move || exporting.get().map(|e| view! { <p class="alert alert--error">{e}</p> })}
+            {form_error(exporting)}
             {form_error(change.value())}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -321,6 +321,7 @@ pub fn urlencode(s: &str) -> String {
 pub const PASSWORD: &str = "a long enough passphrase";
 
 /// A signed-in owner of a fresh tenant.
+#[derive(Clone)]
 pub struct Member {
     pub user_id: uuid::Uuid,
     pub email: String,
@@ -383,6 +384,26 @@ impl TestApp {
         .await
         .unwrap()
         .secret
+    }
+
+    /// Turns two-factor on for `m` (through the core) and gives their session a fresh code, as
+    /// sensitive actions need; returns the base32 secret, the test's "phone".
+    pub async fn step_up(&self, m: &Member) -> String {
+        let meta = cadence::audit::RequestMeta::default();
+        let e = cadence::auth::mfa::begin(&self.db, &self.keys, m.user_id, &m.email)
+            .await
+            .unwrap();
+        let now = chrono::Utc::now().timestamp() as u64;
+        let code = cadence::auth::mfa::code_at(&e.secret_base32, now).unwrap();
+        cadence::auth::mfa::confirm(&self.db, &self.keys, m.user_id, &code, &meta)
+            .await
+            .unwrap();
+        // The next step's code: the first one is used up.
+        let next = cadence::auth::mfa::code_at(&e.secret_base32, now + 30).unwrap();
+        let path = <app::api::mfa::StepUp as leptos::server_fn::ServerFn>::PATH;
+        let r = self.call(path, &[("code", &next)], Some(&m.cookie)).await;
+        assert_eq!(r.status, StatusCode::OK, "step-up: {}", r.body);
+        e.secret_base32
     }
 
     /// A new user who owns a new tenant, signed in.

@@ -129,3 +129,9 @@ pub fn hydrate() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }
+
+/// The request's own span, kept in the request by the server: its fields (request id, tenant) are
+/// on every log line inside the request, nested spans' lines included.
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+pub struct RequestSpan(pub tracing::Span);

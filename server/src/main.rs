@@ -130,6 +130,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     server::telemetry::init(config.log_format);
+    server::telemetry::init_executor();
     match run(cli, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

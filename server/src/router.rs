@@ -104,6 +104,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 pub fn build_router(state: AppState) -> Router {
+    crate::telemetry::init_executor();
     let x_request_id = HeaderName::from_static("x-request-id");
     let context = {
         let db = state.db.clone();
@@ -243,6 +244,7 @@ pub fn build_router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::security::refuse_nul))
         .layer(axum::middleware::from_fn(crate::metrics::record))
+        .layer(axum::middleware::from_fn(remember_request_span))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(
@@ -270,4 +272,15 @@ pub fn build_router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(x_request_id)),
         )
+}
+
+/// Keeps the request's span in the request, so server functions can name the tenant on it (they run
+/// inside spans of their own).
+async fn remember_request_span(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    req.extensions_mut()
+        .insert(app::RequestSpan(tracing::Span::current()));
+    next.run(req).await
 }

@@ -179,6 +179,15 @@ pub(crate) mod ssr {
         })
     }
 
+    /// Names the tenant on the request's log lines once a server function knows it.
+    pub fn record_tenant(tenant: impl std::fmt::Display) {
+        if let Some(s) = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<crate::RequestSpan>().cloned())
+        {
+            s.0.record("tenant_id", tracing::field::display(tenant));
+        }
+    }
+
     /// The platform's own address, for links in emails.
     pub fn app_url() -> Result<String, AppError> {
         let c = site_config()?;

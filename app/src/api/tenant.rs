@@ -240,6 +240,15 @@ pub(crate) mod ssr {
     /// The principal and their scope in the session's current tenant, falling back to their first
     /// tenant; `None` when they belong to no tenant.
     pub async fn current_scope() -> Result<Option<(Principal, TenantScope)>, AppError> {
+        let found = find_scope().await?;
+        if let Some((_, scope)) = &found {
+            // The request's log lines name the tenant from here on.
+            crate::api::ssr::record_tenant(scope.tenant_id());
+        }
+        Ok(found)
+    }
+
+    async fn find_scope() -> Result<Option<(Principal, TenantScope)>, AppError> {
         let (_, principal) = signed_in().await?;
         let catalog = catalog()?;
         // An impersonated session stays in the tenant the user consented for.

@@ -1,4 +1,5 @@
-//! Serving: bind, run the router, and shut down gracefully on SIGTERM or Ctrl-C.
+//! Serving: bind (or take the socket systemd passes), run the router, and shut down gracefully on
+//! SIGTERM or Ctrl-C.
 
 use crate::config::Config;
 use crate::database::{Exclusive, OpenDatabase};
@@ -9,17 +10,41 @@ use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// The listening socket handed over by systemd's socket activation (or any supervisor following its
+/// `LISTEN_FDS` protocol), if any. The supervisor keeps the socket across restarts, so connections
+/// made while one server stops and the next starts wait in its queue instead of being refused.
+fn inherited_listener() -> anyhow::Result<Option<tokio::net::TcpListener>> {
+    let mut fds = listenfd::ListenFd::from_env();
+    let Some(l) = fds
+        .take_tcp_listener(0)
+        .context("the socket passed in LISTEN_FDS is not a TCP listener")?
+    else {
+        return Ok(None);
+    };
+    l.set_nonblocking(true)?;
+    // Not inherited by what this server starts (the private cluster's postgres).
+    nix::fcntl::fcntl(
+        std::os::fd::AsRawFd::as_raw_fd(&l),
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    )?;
+    tracing::info!(addr = ?l.local_addr().ok(), "serving on the socket passed by the supervisor");
+    Ok(Some(tokio::net::TcpListener::from_std(l)?))
+}
+
 /// Runs the server until a shutdown signal, then drains requests and stops the private cluster.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let open = OpenDatabase::open(&config, Exclusive::Yes).await?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {} (set CADENCE_ADDR to another address)",
-                config.addr
-            )
-        })?;
+    let listener = match inherited_listener()? {
+        Some(l) => l,
+        None => tokio::net::TcpListener::bind(config.addr)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {} (set CADENCE_ADDR to another address)",
+                    config.addr
+                )
+            })?,
+    };
     let state = AppState {
         leptos_options: leptos_options(&config),
         db: open.db.clone(),

@@ -40,14 +40,16 @@ async fn a_server_functions_log_lines_name_the_request_and_the_tenant() {
     let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
     let line = text
         .lines()
-        .filter(|l| l.contains(LoadTeam::PATH) && l.contains("finished processing request"))
-        .last()
+        .rfind(|l| l.contains(LoadTeam::PATH) && l.contains("finished processing request"))
         .unwrap_or_else(|| panic!("no line for the call in:\n{text}"));
     let v: serde_json::Value = serde_json::from_str(line).unwrap();
     let request = &v["spans"][0];
     assert_eq!(request["name"], "request");
     assert_eq!(request["tenant_id"], tenant.as_str(), "{line}");
-    assert!(request["request_id"].as_str().unwrap().len() >= 32, "{line}");
+    assert!(
+        request["request_id"].as_str().unwrap().len() >= 32,
+        "{line}"
+    );
 
     // Before log-in no tenant is known, and none is named.
     let (status, _) = app.get(BASE_DOMAIN, "/status").await;
@@ -55,8 +57,7 @@ async fn a_server_functions_log_lines_name_the_request_and_the_tenant() {
     let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
     let line = text
         .lines()
-        .filter(|l| l.contains("\"path\":\"/status\""))
-        .last()
+        .rfind(|l| l.contains("\"path\":\"/status\""))
         .unwrap();
     assert!(!line.contains("tenant_id"), "{line}");
 }

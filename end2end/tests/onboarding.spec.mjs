@@ -1,9 +1,10 @@
 // Onboarding: a new person walks the wizard for each profile type, leaving and resuming mid-way,
 // and lands on the new tenant's dashboard; the sole owner cannot demote themselves.
 import { test, expect } from '@playwright/test';
-import { platformUrl, hydrated, logIn, mailLink, signUpAndLogIn, unique } from './helpers.mjs';
+import { platformUrl, hydrated, logIn, mailLink, signUpAndLogIn, unique, enableMfa } from './helpers.mjs';
 
 const password = 'wizard passphrase long';
+test.setTimeout(60_000);
 
 async function atStep(page, key) {
   await expect(page.locator('[data-test="wizard"]')).toHaveAttribute('data-step', key);
@@ -76,7 +77,8 @@ test('a brand walks the wizard, leaves, resumes at the same step and finishes', 
   await page.goto(platformUrl('/onboarding'));
   await expect(page.locator('[data-test="setup-done"]')).toBeVisible();
 
-  // The last-owner guard holds in the team page.
+  // The last-owner guard holds in the team page (role changes need two-factor: turned on first).
+  await enableMfa(page);
   await page.goto(platformUrl('/app/team'));
   await hydrated(page);
   const me = page.locator('[data-test="member"]', { hasText: email });

@@ -233,3 +233,33 @@ async fn pacing_uses_current_budgets_and_the_ledger_credits_storefront_sales_by_
     );
     assert_eq!(d.ledger[0].roas().unwrap().normalize().to_string(), "0");
 }
+
+#[tokio::test]
+async fn the_tables_csv_follows_the_plan() {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn().await;
+    let m = app.member_of_new_tenant("Plan Reader").await;
+    let csv_export = |plan: &'static str| {
+        let (app, m) = (&app, &m);
+        async move {
+            let mut c = app.owner_conn().await;
+            sqlx::query("update tenants set plan = $2 where id = $1")
+                .bind(m.tenant.scope.tenant_id().0)
+                .bind(plan)
+                .execute(&mut c)
+                .await
+                .unwrap();
+            let r = app
+                .call(
+                    app::api::performance::LoadPerformance::PATH,
+                    &[("query[range]", "last_30")],
+                    Some(&m.cookie),
+                )
+                .await;
+            assert!(r.status.is_success(), "{}", r.body);
+            serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["csv_export"].clone()
+        }
+    };
+    assert_eq!(csv_export("growth").await, true);
+    assert_eq!(csv_export("starter").await, false);
+}

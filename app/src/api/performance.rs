@@ -138,6 +138,8 @@ pub struct PerformanceView {
     pub settling: Vec<String>,
     /// (platform, id, name) for the campaign filter.
     pub campaign_options: Vec<(Platform, String, String)>,
+    /// Whether the plan includes CSV exports (the tables' "Download CSV").
+    pub csv_export: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -319,6 +321,8 @@ mod ssr {
                 .map(|(p, day)| format!("{} from {}", p.label(), day.format("%-d %b")))
                 .collect(),
             campaign_options: d.campaign_names,
+            // Set from the plan by the server function.
+            csv_export: false,
             query: q,
         }
     }
@@ -357,5 +361,8 @@ pub async fn load_performance(query: PerfQuery) -> Result<PerformanceView, AppEr
         });
     }
     view.freshness = cadence::ads::freshness(&p.db, &staff).await?;
+    view.csv_export = cadence::admin::plans::entitlements(&p.db, &p.scope)
+        .await?
+        .allows("csv_export");
     Ok(view)
 }

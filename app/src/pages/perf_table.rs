@@ -115,6 +115,9 @@ pub fn PerfTable(
     #[prop(optional)]
     link: Option<Callback<String, String>>,
     test: &'static str,
+    /// Whether the plan includes CSV exports; without, the button says so instead.
+    #[prop(default = true)]
+    export: bool,
 ) -> impl IntoView {
     let rows = StoredValue::new(rows);
     let search = RwSignal::new(String::new());
@@ -187,8 +190,17 @@ pub fn PerfTable(
                         }).collect_view()}
                     </div>
                 </details>
-                <a class="button button--secondary button--small" download=format!("{}.csv", what.replace(' ', "-"))
-                    href=download data-test=format!("{test}-csv")>"Download CSV"</a>
+                {if export {
+                    view! {
+                        <a class="button button--secondary button--small" download=format!("{}.csv", what.replace(' ', "-"))
+                            href=download data-test=format!("{test}-csv")>"Download CSV"</a>
+                    }.into_any()
+                } else {
+                    view! {
+                        <span class="muted small" data-test=format!("{test}-csv-off")
+                            title="CSV exports are not part of this plan">"CSV export: not in your plan"</span>
+                    }.into_any()
+                }}
             </div>
             <div class="table-scroll">
                 <table class="table table--perf">

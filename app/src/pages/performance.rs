@@ -236,18 +236,18 @@ fn Body(v: PerformanceView, metric: Metric, q: PerfQuery) -> impl IntoView {
                         {v.adset_name.clone().map(|a| view! { " › "{a} })}</p>
                     {v.adset_name.is_none().then(|| view! {
                         <h2>"Ad sets"</h2>
-                        <PerfTable rows=v.adsets.clone() what="ad sets" link=adset_link test="adsets" />
+                        <PerfTable rows=v.adsets.clone() what="ad sets" link=adset_link test="adsets" export=v.csv_export />
                     })}
                     <h2>"Ads"</h2>
                     <p class="muted">"Each ad with its numbers over the range: the creative view."</p>
-                    <PerfTable rows=v.ads.clone() what="ads" test="ads" />
+                    <PerfTable rows=v.ads.clone() what="ads" test="ads" export=v.csv_export />
                 </section>
             }.into_any()
         } else {
             view! {
                 <section class="panel">
                     <h2>"Campaigns"</h2>
-                    <PerfTable rows=v.campaigns.clone() what="campaigns" link=campaign_link test="campaigns" />
+                    <PerfTable rows=v.campaigns.clone() what="campaigns" link=campaign_link test="campaigns" export=v.csv_export />
                 </section>
             }.into_any()
         }}

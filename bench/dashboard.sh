@@ -81,7 +81,7 @@ echo "   done in $(( $(date +%s) - start )) s"
 psql -qtA "$owner_url" -c "select 'fact rows in all tenants: ' || reltuples::bigint from pg_class where relname = 'fact_performance'"
 
 CADENCE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" CADENCE_LOG=json CADENCE_RATE_LIMIT_SCALE=0 \
-  CADENCE_DB_MAX_CONNECTIONS=16 RUST_LOG=warn "$bin" serve >"$work/server.log" 2>&1 &
+  CADENCE_DB_MAX_CONNECTIONS=16 RUST_LOG="${BENCH_LOG:-warn}" CADENCE_LOG_SPANS="${BENCH_SPANS:-0}" "$bin" serve >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
 
@@ -103,3 +103,27 @@ run() {
 run "90-day overview" 'query[range]=last_90'
 run "90-day campaign drill-down (ad sets and ads)" 'query[range]=last_90&query[campaign]=c7'
 run "90-day parish filter" 'query[range]=last_90&query[region]=JM-08'
+if [ "${BENCH_SPANS:-0}" = 1 ]; then
+  echo "== where the time goes (mean busy time per span, over the runs above)"
+  python3 - "$work/server.log" <<'PY'
+import json, re, sys, collections
+spans = collections.defaultdict(list)
+unit = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1000.0}
+def ms(text):
+    m = re.match(r"([\d.]+)(\D+)", text)
+    return float(m.group(1)) * unit.get(m.group(2), 1.0)
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    f = e.get("fields", {})
+    if f.get("message") != "close" or "time.busy" not in f:
+        continue
+    name = (e.get("span") or {}).get("name", "?")
+    spans[name].append((ms(f["time.busy"]) + ms(f["time.idle"]), ms(f["time.busy"])))
+for name, xs in sorted(spans.items(), key=lambda kv: -sum(t for t, _ in kv[1])):
+    total = sorted(t for t, _ in xs)
+    print(f"{name[:58]:58s} n={len(xs):5d} mean {sum(total)/len(total):7.2f} ms (cpu {sum(b for _, b in xs)/len(xs):6.2f}) p95 {total[max(0, int(len(total)*0.95)-1)]:7.2f} ms")
+PY
+fi

@@ -13,11 +13,13 @@ pub fn init(format: LogFormat) {
         .with_env_filter(filter)
         // `CADENCE_LOG_SPANS=1`: a line when each span closes, with its busy and idle time (where a
         // request's time goes, step by step).
-        .with_span_events(if std::env::var("CADENCE_LOG_SPANS").is_ok_and(|v| v == "1") {
-            FmtSpan::CLOSE
-        } else {
-            FmtSpan::NONE
-        })
+        .with_span_events(
+            if std::env::var("CADENCE_LOG_SPANS").is_ok_and(|v| v == "1") {
+                FmtSpan::CLOSE
+            } else {
+                FmtSpan::NONE
+            },
+        )
         .with_target(false)
         // Standard output is for what a command prints (an ingest report, a URL); logs go beside it.
         .with_writer(std::io::stderr);

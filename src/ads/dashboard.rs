@@ -431,15 +431,34 @@ pub async fn drill(
     Ok(rows.into_iter().filter_map(Agg::into_row).collect())
 }
 
+/// A parish's sums, and whether any row in the range came from a platform other than Meta (whose
+/// region rows carry no conversions).
+#[derive(sqlx::FromRow)]
+struct RegionAgg {
+    id: String,
+    name: Option<String>,
+    currency: String,
+    impressions: i64,
+    clicks: i64,
+    spend: i64,
+    conversions: Decimal,
+    value: i64,
+    with_conversions: bool,
+}
+
 async fn regions(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<(Vec<RegionRow>, bool)> {
-    let rows: Vec<Agg> = sqlx::query_as(&format!(
-        "select '' as platform, coalesce(r.region_code, '') as id, g.name, null::text as status,
-                {SUMS}
-           from rollup_region_day r left join dim_geo g using (region_code)
-          where day between $1 and $2 and ($3::text is null or platform = $3)
-            and ($4::text is null or campaign_id = $4)
-          group by r.region_code, g.name, currency
-          order by g.name nulls last"
+    // Aggregate the day rows first, then name the few parishes; one pass also tells whether any
+    // platform other than Meta is in the range.
+    let rows: Vec<RegionAgg> = sqlx::query_as(&format!(
+        "select coalesce(a.region_code, '') as id, g.name, a.currency, a.impressions, a.clicks,
+                a.spend, a.conversions, a.value, bool_or(a.not_meta) over () as with_conversions
+           from (select r.region_code, {SUMS}, bool_or(r.platform <> 'meta') as not_meta
+                   from rollup_region_day r
+                  where r.day between $1 and $2 and ($3::text is null or r.platform = $3)
+                    and ($4::text is null or r.campaign_id = $4)
+                  group by r.region_code, currency) a
+           left join dim_geo g using (region_code)
+          order by g.name nulls last, a.currency"
     ))
     .bind(f.from)
     .bind(f.to)
@@ -447,16 +466,7 @@ async fn regions(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<(Vec<Region
     .bind(&f.campaign)
     .fetch_all(&mut *tx)
     .await?;
-    let with_conversions: bool = sqlx::query_scalar(
-        "select exists(select 1 from rollup_region_day
-                        where day between $1 and $2 and ($3::text is null or platform = $3)
-                          and platform <> 'meta')",
-    )
-    .bind(f.from)
-    .bind(f.to)
-    .bind(f.platform.map(Platform::as_str))
-    .fetch_one(&mut *tx)
-    .await?;
+    let with_conversions = rows.first().is_some_and(|r| r.with_conversions);
     Ok((
         rows.into_iter()
             .map(|a| RegionRow {

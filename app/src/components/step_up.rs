@@ -9,6 +9,9 @@ use leptos::prelude::*;
 pub fn StepUpForm(
     #[prop(optional, into)] then: Option<Callback<()>>,
     #[prop(optional)] missing: bool,
+    /// On a page whose heading already says "Confirm it is you".
+    #[prop(optional)]
+    plain: bool,
 ) -> impl IntoView {
     if missing {
         return view! {
@@ -31,7 +34,7 @@ pub fn StepUpForm(
             <Show
                 when=move || matches!(action.value().get(), Some(Ok(())))
                 fallback=move || view! {
-                    <p><strong>"Confirm it is you."</strong>" Enter the code your authenticator app shows now (or a recovery code)."</p>
+                    <p>{(!plain).then(|| view! { <strong>"Confirm it is you. "</strong> })}"Enter the code your authenticator app shows now (or a recovery code)."</p>
                     <ActionForm action=action attr:class="inline-form">
                         <label class="visually-hidden" for="step-up-code">"Authentication code"</label>
                         <input id="step-up-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
@@ -43,7 +46,12 @@ pub fn StepUpForm(
                     })}
                 }
             >
-                <p data-test="stepped-up"><strong>"Confirmed."</strong>" For the next 10 minutes you will not be asked again: repeat what you were doing."</p>
+                <p data-test="stepped-up"><strong>"Confirmed."</strong>
+                    {if then.is_some() {
+                        " You will not be asked again for 10 minutes."
+                    } else {
+                        " For the next 10 minutes you will not be asked again: repeat what you were doing."
+                    }}</p>
             </Show>
         </div>
     }

@@ -48,7 +48,9 @@ pub fn ConfirmPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || same_site(query.read().get("next").unwrap_or_default());
     let mfa = Resource::new(|| (), |_| load_mfa());
+    let confirmed = RwSignal::new(false);
     let go_on = Callback::new(move |_| {
+        confirmed.set(true);
         #[cfg(feature = "hydrate")]
         {
             // A full load: the next address is a download, not a page of this app.
@@ -64,8 +66,11 @@ pub fn ConfirmPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match mfa.await {
                         Ok(m) if m.enabled_since.is_some() => view! {
-                            <StepUpForm then=go_on />
-                            <p class="auth-card__alt"><a href=next() rel="external" data-test="continue">"Continue to the download"</a></p>
+                            <StepUpForm then=go_on plain=true />
+                            <Show when=move || confirmed.get()>
+                                <p class="auth-card__alt">"Your download starts now. "
+                                    <a href=next() rel="external" data-test="continue">"Download again"</a></p>
+                            </Show>
                         }.into_any(),
                         Ok(_) => view! { <StepUpForm missing=true /> }.into_any(),
                         Err(e) => view! { <p class="alert alert--error">{e.to_string()}</p> }.into_any(),

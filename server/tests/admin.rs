@@ -728,30 +728,23 @@ async fn the_audit_viewer_filters_pages_and_exports_and_the_access_review_lists_
 
     // Through the route, as a download: first to the confirm page for a fresh code, then the
     // file, audited as an export.
-    let res = app
-        .send(
+    let download = || {
+        app.send(
             axum::http::Request::get("/app/admin/export/access-review?format=csv")
                 .header(axum::http::header::HOST, BASE_DOMAIN)
                 .header(axum::http::header::COOKIE, &m.cookie)
                 .body(axum::body::Body::empty())
                 .unwrap(),
         )
-        .await;
+    };
+    let res = download().await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         res.headers()[axum::http::header::LOCATION],
         "/confirm?next=%2Fapp%2Fadmin%2Fexport%2Faccess-review%3Fformat%3Dcsv"
     );
     app.step_up(&m).await;
-    let res = app
-        .send(
-            axum::http::Request::get("/app/admin/export/access-review?format=csv")
-                .header(axum::http::header::HOST, BASE_DOMAIN)
-                .header(axum::http::header::COOKIE, &m.cookie)
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let res = download().await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
         res.headers()[axum::http::header::CONTENT_DISPOSITION]

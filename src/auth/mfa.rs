@@ -155,7 +155,7 @@ async fn check(
 ) -> Result<Method> {
     let throttle_key = format!("mfa:{user}");
     if let Some(until) = throttle::locked_until(conn, &throttle_key).await? {
-        let minutes = ((until - Utc::now()).num_seconds().max(1) + 59) / 60;
+        let minutes = throttle::minutes_until(until);
         return Err(Error::Validation(format!(
             "Too many wrong codes. Try again in {minutes} minute(s)."
         )));
@@ -391,16 +391,23 @@ pub async fn disable(
 ) -> Result<()> {
     verify(db, keys, user, code, "mfa.disabled", meta).await?;
     let mut tx = db.pool().begin().await?;
-    sqlx::query("delete from user_recovery_codes where user_id = $1")
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("delete from user_mfa where user_id = $1")
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
+    forget(&mut tx, user).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Deletes the user's secret and recovery codes; true when there was a secret.
+async fn forget(conn: &mut PgConnection, user: Uuid) -> Result<bool> {
+    sqlx::query("delete from user_recovery_codes where user_id = $1")
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    let gone = sqlx::query("delete from user_mfa where user_id = $1")
+        .bind(user)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(gone == 1)
 }
 
 /// Turns two-factor off for someone who lost their device and codes (an operator's command,
@@ -415,15 +422,7 @@ pub async fn reset_by_operator(db: &Database, email: &str) -> Result<bool> {
     let Some(user) = user else {
         return Err(Error::NotFound);
     };
-    let gone = sqlx::query("delete from user_mfa where user_id = $1")
-        .bind(user)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    sqlx::query("delete from user_recovery_codes where user_id = $1")
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
+    let had = forget(&mut tx, user).await?;
     audit::record(
         &mut tx,
         &RequestMeta::default(),
@@ -431,7 +430,7 @@ pub async fn reset_by_operator(db: &Database, email: &str) -> Result<bool> {
     )
     .await?;
     tx.commit().await?;
-    Ok(gone == 1)
+    Ok(had)
 }
 
 /// Whether the user must give a code at log-in and for step-up.

@@ -150,7 +150,7 @@ pub async fn log_in(
     let mut conn = db.pool().acquire().await.map_err(Error::from)?;
     for key in std::iter::once(&account_key).chain(ip_key.iter()) {
         if let Some(until) = throttle::locked_until(&mut conn, key).await? {
-            let minutes = ((until - Utc::now()).num_seconds().max(1) + 59) / 60;
+            let minutes = throttle::minutes_until(until);
             audit::record(
                 &mut conn,
                 meta,
@@ -216,13 +216,7 @@ pub async fn log_in(
         tx.commit().await.map_err(Error::from)?;
         return Err(LoginError::Unverified);
     }
-    let second_factor: bool = sqlx::query_scalar(
-        "select exists (select 1 from user_mfa where user_id = $1 and enabled_at is not null)",
-    )
-    .bind(user.id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(Error::from)?;
+    let second_factor = super::mfa::is_enabled(db, user.id).await?;
     if second_factor {
         audit::record(
             &mut conn,

@@ -19,6 +19,11 @@ pub fn lock_secs(failures: i32) -> i64 {
     (BASE_LOCK_SECS << doublings).min(MAX_LOCK_SECS)
 }
 
+/// Whole minutes (at least one) until a lock ends, for the message.
+pub fn minutes_until(until: DateTime<Utc>) -> i64 {
+    ((until - Utc::now()).num_seconds().max(1) + 59) / 60
+}
+
 /// When the key is locked, until when.
 pub async fn locked_until(conn: &mut PgConnection, key: &str) -> Result<Option<DateTime<Utc>>> {
     Ok(sqlx::query_scalar::<_, Option<DateTime<Utc>>>(

@@ -18,7 +18,7 @@ pub async fn download(provide: impl Fn() + Clone, what: Path<String>, req: Reque
     let back = req.uri().to_string();
     let parts = crate::media::request_parts(&req);
     let result = app::api::media::in_request_context(parts, provide, async move {
-        app::api::admin::export(&what.0, &query).await
+        app::api::audit::export(&what.0, &query).await
     })
     .await;
     match result {

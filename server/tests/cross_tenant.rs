@@ -4,9 +4,10 @@
 
 mod common;
 use app::api::admin::{
-    AnswerAccessRequest, EndAccessRequest, LoadAccessRequests, LoadApiKeys, LoadAudit,
-    LoadCredentials, LoadWorkspace, RemoveCredential, RevokeApiKey, SaveWorkspace,
+    AnswerAccessRequest, EndAccessRequest, LoadAccessRequests, LoadApiKeys, LoadCredentials,
+    LoadWorkspace, RemoveCredential, RevokeApiKey, SaveWorkspace,
 };
+use app::api::audit::LoadAudit;
 use app::api::onboarding::{CreateClient, LoadClients, LoadOnboarding};
 use app::api::platform_admin::{
     LoadPlatformTenants, LoadTenantMembers, RequestImpersonation, SuspendTenant,

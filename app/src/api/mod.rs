@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod ads;
+pub mod audit;
 pub mod auth;
 pub mod commerce;
 pub mod media;

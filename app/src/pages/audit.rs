@@ -1,7 +1,7 @@
 //! The audit log viewer: filters by actor, action and dates (kept in the URL), cursor pages, and
 //! CSV / JSON exports of the log and of the access review.
 
-use crate::api::admin::load_audit;
+use crate::api::audit::load_audit;
 use crate::error::AppError;
 use crate::pages::admin::AdminNav;
 use crate::url::encode;

@@ -38,6 +38,7 @@ begin
   for t in select id, slug from tenants where slug = 'demo' or slug like 'bench-%' loop
     perform set_config('app.tenant_id', t.id::text, true);
     delete from fact_performance; delete from rollup_campaign_day; delete from rollup_ad_day; delete from rollup_region_day;
+    delete from rollup_day; delete from rollup_parish_day;
     if t.slug = 'demo' then ads := 860; days := 1000; else ads := 100; days := greatest(1, $per_tenant / 100); end if;
     insert into fact_performance (tenant_id, day, platform, account_id, campaign_id, adset_id, ad_id, breakdown,
         geo_key, region_code, campaign_name, adset_name, ad_name, currency, impressions, clicks, spend_micros,
@@ -69,13 +70,24 @@ begin
     select t.id, day, platform, campaign_id, region_code, currency, sum(impressions), sum(clicks),
            sum(spend_micros), sum(conversions), sum(conversion_value_micros)
       from fact_performance where breakdown = 'region' group by day, platform, campaign_id, region_code, currency;
+    insert into rollup_day (tenant_id, day, platform, currency, impressions, clicks, spend_micros, conversions,
+        conversion_value_micros)
+    select t.id, day, platform, currency, sum(impressions), sum(clicks), sum(spend_micros), sum(conversions),
+           sum(conversion_value_micros)
+      from rollup_campaign_day group by day, platform, currency;
+    insert into rollup_parish_day (tenant_id, day, platform, region_code, currency, impressions, clicks,
+        spend_micros, conversions, conversion_value_micros)
+    select t.id, day, platform, coalesce(region_code, ''), currency, sum(impressions), sum(clicks),
+           sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+      from rollup_region_day group by day, platform, coalesce(region_code, ''), currency;
     insert into dim_campaign (tenant_id, platform, account_id, campaign_id, name, budget_micros, valid_from)
     select distinct on (campaign_id) t.id, platform, 'acct', campaign_id, campaign_name, 50000000, now()
       from rollup_campaign_day order by campaign_id
     on conflict do nothing;
   end loop;
 end \$\$;
-vacuum analyze fact_performance, rollup_campaign_day, rollup_ad_day, rollup_region_day, dim_campaign;
+vacuum analyze fact_performance, rollup_campaign_day, rollup_ad_day, rollup_region_day, rollup_day,
+  rollup_parish_day, dim_campaign;
 SQL
 echo "   done in $(( $(date +%s) - start )) s"
 psql -qtA "$owner_url" -c "select 'fact rows in all tenants: ' || reltuples::bigint from pg_class where relname = 'fact_performance'"

@@ -103,8 +103,19 @@ async fn insights_load_exactly_and_a_re_read_window_revises_without_counting_twi
         .fetch_one(&mut *tx)
         .await
         .unwrap();
+    // So does the day rollup (the dashboard's daily series and previous period), day by day.
+    let day_mismatches: i64 = sqlx::query_scalar(
+        "select count(*) from (
+            select day, platform, currency, sum(spend_micros) as s, sum(clicks) as c
+              from fact_performance where breakdown = 'none' group by 1, 2, 3) f
+          full join rollup_day r using (day, platform, currency)
+         where r.spend_micros is distinct from f.s or r.clicks is distinct from f.c",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!((mismatches, rolled), (0, revised_micros));
+    assert_eq!((mismatches, rolled, day_mismatches), (0, revised_micros, 0));
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use cadence::ads::dashboard::{Query, Range, dashboard, drill};
+use cadence::ads::dashboard::{Query, Range, dashboard};
 use cadence::ads::{FileFormat, Metric, Platform, Stream};
 use common::ads::*;
 use common::*;
@@ -83,6 +83,7 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
         platform: None,
         campaign: None,
         region: None,
+        adset: None,
     };
     let d = dashboard(&team.app.db, &who, &q).await.unwrap();
     let currencies: Vec<(&str, i64)> = d
@@ -115,11 +116,19 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
         "Meta region rows carry no conversions"
     );
 
-    // A ratio over zero is no value, never 0: a2 had no clicks.
-    let ads = drill(&team.app.db, &who, &d.filters, "c1", None, true)
-        .await
-        .unwrap();
-    let a2 = ads.iter().find(|a| a.id == "a2").unwrap();
+    // A campaign's drill-down (its ad sets and ads) comes with the dashboard. A ratio over zero
+    // is no value, never 0: a2 had no clicks.
+    let c1 = dashboard(
+        &team.app.db,
+        &who,
+        &Query {
+            campaign: Some("c1".into()),
+            ..q.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let a2 = c1.ads.iter().find(|a| a.id == "a2").unwrap();
     assert_eq!(
         (
             Metric::Cpc.of(&a2.totals),
@@ -127,10 +136,11 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
         ),
         (None, Some(true))
     );
-    let adsets = drill(&team.app.db, &who, &d.filters, "c1", None, false)
-        .await
-        .unwrap();
-    assert_eq!(adsets.len(), 1);
+    assert_eq!(c1.adsets.len(), 1);
+    assert!(
+        d.adsets.is_empty() && d.ads.is_empty(),
+        "no drill-down without a campaign"
+    );
 
     // The parish filter: only Saint James's region rows.
     let d = dashboard(
@@ -215,6 +225,7 @@ async fn pacing_uses_current_budgets_and_the_ledger_credits_storefront_sales_by_
         platform: None,
         campaign: None,
         region: None,
+        adset: None,
     };
     let d = dashboard(&team.app.db, &who, &q).await.unwrap();
     assert_eq!(d.pacing.len(), 1);

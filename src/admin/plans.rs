@@ -90,13 +90,19 @@ pub fn combine(
 /// The scoped tenant's entitlements.
 pub async fn entitlements(db: &Database, scope: &TenantScope) -> Result<Entitlements> {
     let mut tx = db.tenant_tx(scope).await?;
+    let e = entitlements_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+/// The entitlements of the tenant whose transaction this is.
+pub(crate) async fn entitlements_in(tx: &mut sqlx::PgConnection) -> Result<Entitlements> {
     let row: Option<(String, String, Value, Value, Value)> = sqlx::query_as(
         "select p.name, p.label, p.features, p.limits, t.overrides
            from tenants t join plans p on p.name = t.plan where t.id = app_current_tenant()",
     )
     .fetch_optional(&mut *tx)
     .await?;
-    tx.commit().await?;
     let (plan, plan_label, pf, pl, ov) = row.ok_or(Error::NotFound)?;
     let (features, limits) = combine(&pf, &pl, &ov, FLOOR.get().unwrap_or(&Floor::default()));
     Ok(Entitlements {

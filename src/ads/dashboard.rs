@@ -60,6 +60,8 @@ pub struct Query {
     pub platform: Option<Platform>,
     pub campaign: Option<String>,
     pub region: Option<String>,
+    /// With a campaign: one of its ad sets, whose ads the drill-down lists.
+    pub adset: Option<String>,
 }
 
 /// What the dashboard shows: a date range and optional platform, campaign and region.
@@ -104,7 +106,20 @@ impl Filters {
             ("rollup_campaign_day", BY_CAMPAIGN)
         }
     }
+
+    /// Like [`Filters::source`] for sums that need no campaign: without a campaign or region
+    /// filter, the day rollup (a few rows per day) instead of the campaigns'.
+    fn totals_source(&self) -> (&'static str, &'static str) {
+        if self.campaign.is_none() && self.region.is_none() {
+            ("rollup_day", BY_DAY)
+        } else {
+            self.source()
+        }
+    }
 }
+
+const BY_DAY: &str = "r.day between $1 and $2 and ($3::text is null or r.platform = $3)
+    and $4::text is null and $5::text is null";
 
 const BY_CAMPAIGN: &str = "r.day between $1 and $2 and ($3::text is null or r.platform = $3)
     and ($4::text is null or r.campaign_id = $4) and $5::text is null";
@@ -174,12 +189,21 @@ pub struct Dashboard {
     /// (day, totals per currency that day).
     pub daily: Vec<(NaiveDate, Totals)>,
     pub campaigns: Vec<Row>,
+    /// With a campaign filter: its ad sets, and its ads (of the chosen ad set, if any).
+    pub adsets: Vec<Row>,
+    pub ads: Vec<Row>,
+    /// The ad set chosen, if any.
+    pub adset: Option<String>,
     pub regions: Vec<RegionRow>,
     /// True when the region numbers include rows with conversions (Google's); Meta's region rows
     /// carry none.
     pub regions_have_conversions: bool,
     pub pacing: Vec<Pacing>,
     pub ledger: Vec<LedgerRow>,
+    /// Each platform's last load and whether it is stale.
+    pub freshness: Vec<super::SourceFreshness>,
+    /// Whether the tenant's plan lets people download the tables as CSV.
+    pub csv_export: bool,
     /// The tenant's today (its time zone).
     pub today: NaiveDate,
 }
@@ -255,7 +279,7 @@ async fn sums(
     group: &str,
     order: &str,
 ) -> Result<Vec<(String, SumRow)>> {
-    let (table, filter) = f.source();
+    let (table, filter) = f.totals_source();
     // A constant (the whole range) is not a grouping key.
     let by = if group.starts_with('\'') {
         String::new()
@@ -279,13 +303,14 @@ async fn sums(
         .collect())
 }
 
-/// Reads the dashboard. Needs `analytics.read`.
+/// Reads the dashboard, all of it in one transaction. Needs `analytics.read`.
 #[tracing::instrument(name = "Read the ad dashboard", skip_all, fields(tenant_id = %who.scope.tenant_id()))]
 pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dashboard> {
     who.authorize(db, "analytics.read").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
-    let today: NaiveDate = sqlx::query_scalar(
-        "select (now() at time zone (select time_zone from tenants where id = app_current_tenant()))::date",
+    let (today, stale_after_hours): (NaiveDate, Option<i32>) = sqlx::query_as(
+        "select (now() at time zone (select time_zone from tenants where id = app_current_tenant()))::date,
+                (select stale_after_hours from ingest_settings)",
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -333,6 +358,17 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
     )
     .fetch_all(&mut *tx)
     .await?;
+    let (adsets, ads) = match f.campaign.as_deref() {
+        Some(campaign) => (
+            drill(&mut tx, f, campaign, None, false).await?,
+            drill(&mut tx, f, campaign, q.adset.as_deref(), true).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let freshness = super::settings::freshness_in(&mut tx, stale_after_hours).await?;
+    let csv_export = crate::admin::plans::entitlements_in(&mut tx)
+        .await?
+        .allows("csv_export");
     tx.commit().await?;
     let mut settling = Vec::new();
     for t in &campaigns {
@@ -357,10 +393,15 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
         previous,
         daily,
         campaigns,
+        adsets,
+        ads,
+        adset: q.adset.clone(),
         regions,
         regions_have_conversions,
         pacing,
         ledger,
+        freshness,
+        csv_export,
         today,
     })
 }
@@ -387,19 +428,15 @@ async fn campaigns(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<Vec<Row>>
     Ok(rows.into_iter().filter_map(Agg::into_row).collect())
 }
 
-/// A campaign's ad sets, or (with `adset`) one ad set's ads, or (with `ads_of_campaign`) all of a
-/// campaign's ads, over the filters' range and platform. Needs `analytics.read`.
-pub async fn drill(
-    db: &Database,
-    who: &Staff<'_>,
+/// A campaign's ad sets, or (with `ads`) its ads, of one ad set if `adset` is given, over the
+/// filters' range and platform.
+async fn drill(
+    tx: &mut sqlx::PgConnection,
     f: &Filters,
     campaign: &str,
     adset: Option<&str>,
     ads: bool,
 ) -> Result<Vec<Row>> {
-    who.authorize(db, "analytics.read").await?;
-    f.check()?;
-    let mut tx = db.tenant_tx(who.scope).await?;
     let (key, dim, dim_key) = if ads || adset.is_some() {
         ("ad_id", "dim_ad", "ad_id")
     } else {
@@ -427,7 +464,6 @@ pub async fn drill(
     .bind(adset)
     .fetch_all(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(rows.into_iter().filter_map(Agg::into_row).collect())
 }
 
@@ -448,15 +484,22 @@ struct RegionAgg {
 
 async fn regions(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<(Vec<RegionRow>, bool)> {
     // Aggregate the day rows first, then name the few parishes; one pass also tells whether any
-    // platform other than Meta is in the range.
+    // platform other than Meta is in the range. Without a campaign, the parish rollup (no
+    // campaigns in it) is enough.
+    let (table, by_campaign) = if f.campaign.is_some() {
+        ("rollup_region_day", "r.campaign_id = $4")
+    } else {
+        ("rollup_parish_day", "$4::text is null")
+    };
     let rows: Vec<RegionAgg> = sqlx::query_as(&format!(
         "select coalesce(a.region_code, '') as id, g.name, a.currency, a.impressions, a.clicks,
                 a.spend, a.conversions, a.value, bool_or(a.not_meta) over () as with_conversions
-           from (select r.region_code, {SUMS}, bool_or(r.platform <> 'meta') as not_meta
-                   from rollup_region_day r
+           from (select nullif(r.region_code, '') as region_code, {SUMS},
+                        bool_or(r.platform <> 'meta') as not_meta
+                   from {table} r
                   where r.day between $1 and $2 and ($3::text is null or r.platform = $3)
-                    and ($4::text is null or r.campaign_id = $4)
-                  group by r.region_code, currency) a
+                    and {by_campaign}
+                  group by 1, currency) a
            left join dim_geo g using (region_code)
           order by g.name nulls last, a.currency"
     ))

@@ -517,7 +517,13 @@ pub(crate) async fn rebuild_rollups(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<()> {
-    for table in ["rollup_campaign_day", "rollup_ad_day", "rollup_region_day"] {
+    for table in [
+        "rollup_campaign_day",
+        "rollup_ad_day",
+        "rollup_region_day",
+        "rollup_day",
+        "rollup_parish_day",
+    ] {
         sqlx::query(&format!(
             "delete from {table} where platform = $1 and day between $2 and $3"
         ))
@@ -552,6 +558,22 @@ pub(crate) async fn rebuild_rollups(
            from fact_performance
           where platform = $1 and breakdown = 'region' and day between $2 and $3
           group by day, platform, campaign_id, region_code, currency",
+        // The two small ones, from the campaign and region rollups just rebuilt.
+        "insert into rollup_day (tenant_id, day, platform, currency, impressions, clicks,
+                spend_micros, conversions, conversion_value_micros)
+         select app_current_tenant(), day, platform, currency, sum(impressions), sum(clicks),
+                sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+           from rollup_campaign_day
+          where platform = $1 and day between $2 and $3
+          group by day, platform, currency",
+        "insert into rollup_parish_day (tenant_id, day, platform, region_code, currency,
+                impressions, clicks, spend_micros, conversions, conversion_value_micros)
+         select app_current_tenant(), day, platform, coalesce(region_code, ''), currency,
+                sum(impressions), sum(clicks), sum(spend_micros), sum(conversions),
+                sum(conversion_value_micros)
+           from rollup_region_day
+          where platform = $1 and day between $2 and $3
+          group by day, platform, coalesce(region_code, ''), currency",
     ];
     for sql in statements {
         sqlx::query(sql)

@@ -63,7 +63,7 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let freshness = freshness_in(&mut tx, stale_after_hours).await?;
+    let freshness = freshness_in(&mut tx, Some(stale_after_hours)).await?;
     let all_regions: Vec<(String, String)> =
         sqlx::query_as("select region_code, name from dim_geo order by name")
             .fetch_all(&mut *tx)
@@ -95,10 +95,9 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
 pub async fn freshness(db: &Database, who: &Staff<'_>) -> Result<Vec<SourceFreshness>> {
     who.authorize(db, "analytics.read").await?;
     let mut tx = db.tenant_tx(who.scope).await?;
-    let hours: i32 = sqlx::query_scalar("select stale_after_hours from ingest_settings")
+    let hours: Option<i32> = sqlx::query_scalar("select stale_after_hours from ingest_settings")
         .fetch_optional(&mut *tx)
-        .await?
-        .unwrap_or(36);
+        .await?;
     let out = freshness_in(&mut tx, hours).await?;
     tx.commit().await?;
     Ok(out)
@@ -110,10 +109,12 @@ type LastLoad = (
     Option<chrono::NaiveDate>,
 );
 
-async fn freshness_in(
+/// Each platform's last successful load, stale after the tenant's hours (36 when not set).
+pub(crate) async fn freshness_in(
     tx: &mut sqlx::PgConnection,
-    stale_after_hours: i32,
+    stale_after_hours: Option<i32>,
 ) -> Result<Vec<SourceFreshness>> {
+    let stale_after_hours = stale_after_hours.unwrap_or(36);
     let rows: Vec<LastLoad> = sqlx::query_as(
         "select distinct on (platform) platform, finished_at, window_to from ingest_runs
           where status = 'succeeded' and platform is not null and window_to is not null

@@ -184,6 +184,7 @@ mod ssr {
             },
             campaign: some(&q.campaign),
             region: some(&q.region),
+            adset: some(&q.adset),
         })
     }
 
@@ -267,7 +268,18 @@ mod ssr {
                 .campaign
                 .as_deref()
                 .map(|c| name_of(c).unwrap_or_else(|| c.to_string())),
-            adset_name: None,
+            adset_name: d
+                .filters
+                .campaign
+                .as_ref()
+                .and(d.adset.as_deref())
+                .map(|a| {
+                    d.adsets
+                        .iter()
+                        .find(|r| r.id == a)
+                        .map(|r| r.name.clone())
+                        .unwrap_or_else(|| a.to_string())
+                }),
             region_name: d.filters.region.as_ref().map(|code| {
                 d.regions
                     .iter()
@@ -276,8 +288,8 @@ mod ssr {
                     .unwrap_or_else(|| code.clone())
             }),
             campaigns: d.campaigns.into_iter().map(row).collect(),
-            adsets: Vec::new(),
-            ads: Vec::new(),
+            adsets: d.adsets.into_iter().map(row).collect(),
+            ads: d.ads.into_iter().map(row).collect(),
             regions: d
                 .regions
                 .into_iter()
@@ -314,15 +326,14 @@ mod ssr {
                     roas: Metric::Roas.format(l.roas(), &l.currency),
                 })
                 .collect(),
-            freshness: Vec::new(),
+            freshness: d.freshness,
             settling: d
                 .settling
                 .iter()
                 .map(|(p, day)| format!("{} from {}", p.label(), day.format("%-d %b")))
                 .collect(),
             campaign_options: d.campaign_names,
-            // Set from the plan by the server function.
-            csv_export: false,
+            csv_export: d.csv_export,
             query: q,
         }
     }
@@ -336,33 +347,5 @@ pub async fn load_performance(query: PerfQuery) -> Result<PerformanceView, AppEr
     let staff = p.staff();
     let q = ssr::query_of(&query)?;
     let d = cadence::ads::dashboard::dashboard(&p.db, &staff, &q).await?;
-    let filters = d.filters.clone();
-    let mut view = ssr::view(query.clone(), d);
-    if let Some(campaign) = filters.campaign.as_deref() {
-        let adset = (!query.adset.is_empty()).then_some(query.adset.as_str());
-        // The campaign's ad sets, also when one is chosen: its chip shows the ad set's name.
-        view.adsets =
-            cadence::ads::dashboard::drill(&p.db, &staff, &filters, campaign, None, false)
-                .await?
-                .into_iter()
-                .map(ssr::row)
-                .collect();
-        view.ads = cadence::ads::dashboard::drill(&p.db, &staff, &filters, campaign, adset, true)
-            .await?
-            .into_iter()
-            .map(ssr::row)
-            .collect();
-        view.adset_name = adset.map(|a| {
-            view.adsets
-                .iter()
-                .find(|r| r.id == a)
-                .map(|r| r.name.clone())
-                .unwrap_or_else(|| a.to_string())
-        });
-    }
-    view.freshness = cadence::ads::freshness(&p.db, &staff).await?;
-    view.csv_export = cadence::admin::plans::entitlements(&p.db, &p.scope)
-        .await?
-        .allows("csv_export");
-    Ok(view)
+    Ok(ssr::view(query, d))
 }

@@ -1,7 +1,8 @@
 -- Two small rollups for the dashboard's most common reads, kept by the same load transaction as the
 -- others: the tenant's totals per day (platform × currency) for the daily series and the previous
 -- period, and per parish per day without the campaign, for the map when no campaign is chosen.
--- Each replaces a scan of thousands of campaign-day rows with one of a few hundred.
+-- Each replaces a scan of thousands of campaign-day rows with one of a few hundred. And indexes for
+-- a chosen campaign or parish.
 create table rollup_day (
     tenant_id uuid not null references tenants (id) on delete cascade,
     day date not null,
@@ -29,6 +30,17 @@ create table rollup_parish_day (
     conversion_value_micros bigint not null,
     primary key (tenant_id, day, platform, region_code, currency)
 );
+
+-- A campaign or a parish chosen: its own days, not a scan of every campaign's or parish's days.
+create index rollup_campaign_day_by_campaign on rollup_campaign_day (tenant_id, campaign_id, day)
+    include (platform, currency, impressions, clicks, spend_micros, conversions,
+             conversion_value_micros);
+create index rollup_region_day_by_region on rollup_region_day (tenant_id, region_code, day)
+    include (platform, campaign_id, currency, impressions, clicks, spend_micros, conversions,
+             conversion_value_micros);
+create index rollup_region_day_by_campaign on rollup_region_day (tenant_id, campaign_id, day)
+    include (platform, region_code, currency, impressions, clicks, spend_micros, conversions,
+             conversion_value_micros);
 
 do $$
 declare t text;

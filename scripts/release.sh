@@ -19,7 +19,7 @@ export PATH="$tools/node_modules/.bin:$PATH"
 cargo leptos build --release
 pkg="$CARGO_TARGET_DIR/site/pkg"
 # Brotli (what browsers are served, quality 11) from PyPI's brotli, kept with the other tools.
-[ -d "$tools/py/brotli" ] || python3 -m pip install -q --target "$tools/py" brotli >/dev/null
+PYTHONPATH="$tools/py" python3 -c 'import brotli' 2>/dev/null || python3 -m pip install -q --target "$tools/py" brotli >/dev/null
 brotli_size() { PYTHONPATH="$tools/py" python3 -c 'import brotli,sys; print(len(brotli.compress(open(sys.argv[1],"rb").read(), quality=11)))' "$1"; }
 for f in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
   printf '%-40s %8d bytes  %8d gzip  %8d brotli\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" "$(brotli_size "$f")"

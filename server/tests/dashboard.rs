@@ -169,6 +169,16 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
     .await
     .unwrap();
     assert_eq!(d.totals[0].spend_micros, 5_000_000);
+    // The ledger stays the platform's whole spend per currency under a campaign filter.
+    let ledger: Vec<(String, i64)> = d
+        .ledger
+        .iter()
+        .map(|l| (l.currency.clone(), l.spend_micros))
+        .collect();
+    assert_eq!(
+        ledger,
+        vec![("JMD".into(), 1_500_000_000), ("USD".into(), 20_000_000)]
+    );
     let d = dashboard(
         &team.app.db,
         &who,

@@ -586,7 +586,8 @@ async fn pacing(tx: &mut sqlx::PgConnection, f: &Filters, today: NaiveDate) -> R
 }
 
 /// The ledger: spend per platform and currency (from `campaigns` when they cover the whole platform
-/// filter, otherwise read again without the campaign and parish filters) beside storefront revenue.
+/// filter, otherwise from the day rollup, without the campaign and parish filters) beside
+/// storefront revenue.
 async fn ledger(
     tx: &mut sqlx::PgConnection,
     f: &Filters,
@@ -605,7 +606,7 @@ async fn ledger(
             .collect()
     } else {
         sqlx::query_as(
-            "select platform, currency, sum(spend_micros)::int8 from rollup_campaign_day
+            "select platform, currency, sum(spend_micros)::int8 from rollup_day
               where day between $1 and $2 and ($3::text is null or platform = $3)
               group by platform, currency",
         )

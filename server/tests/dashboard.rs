@@ -85,7 +85,9 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
         region: None,
         adset: None,
     };
-    let d = dashboard(&team.app.db, &who, &q).await.unwrap();
+    // The dashboard for a query like `q` with some filters changed.
+    let read = async |q: Query| dashboard(&team.app.db, &who, &q).await;
+    let d = read(q.clone()).await.unwrap();
     let currencies: Vec<(&str, i64)> = d
         .totals
         .iter()
@@ -118,14 +120,10 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
 
     // A campaign's drill-down (its ad sets and ads) comes with the dashboard. A ratio over zero
     // is no value, never 0: a2 had no clicks.
-    let c1 = dashboard(
-        &team.app.db,
-        &who,
-        &Query {
-            campaign: Some("c1".into()),
-            ..q.clone()
-        },
-    )
+    let c1 = read(Query {
+        campaign: Some("c1".into()),
+        ..q.clone()
+    })
     .await
     .unwrap();
     let a2 = c1.ads.iter().find(|a| a.id == "a2").unwrap();
@@ -143,14 +141,10 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
     );
 
     // The parish filter: only Saint James's region rows.
-    let d = dashboard(
-        &team.app.db,
-        &who,
-        &Query {
-            region: Some("JM-08".into()),
-            ..q.clone()
-        },
-    )
+    let d = read(Query {
+        region: Some("JM-08".into()),
+        ..q.clone()
+    })
     .await
     .unwrap();
     assert_eq!(
@@ -158,14 +152,10 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
         vec![6_000_000]
     );
     // A campaign filter and a platform with nothing.
-    let d = dashboard(
-        &team.app.db,
-        &who,
-        &Query {
-            campaign: Some("c2".into()),
-            ..q.clone()
-        },
-    )
+    let d = read(Query {
+        campaign: Some("c2".into()),
+        ..q.clone()
+    })
     .await
     .unwrap();
     assert_eq!(d.totals[0].spend_micros, 5_000_000);
@@ -179,26 +169,18 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
         ledger,
         vec![("JMD".into(), 1_500_000_000), ("USD".into(), 20_000_000)]
     );
-    let d = dashboard(
-        &team.app.db,
-        &who,
-        &Query {
-            platform: Some(Platform::GoogleAds),
-            ..q.clone()
-        },
-    )
+    let d = read(Query {
+        platform: Some(Platform::GoogleAds),
+        ..q.clone()
+    })
     .await
     .unwrap();
     assert!(d.totals.is_empty() && d.campaigns.is_empty());
     // Bad ranges say why.
-    let e = dashboard(
-        &team.app.db,
-        &who,
-        &Query {
-            range: Range::Custom(day("2026-11-12"), day("2026-11-01")),
-            ..q
-        },
-    )
+    let e = read(Query {
+        range: Range::Custom(day("2026-11-12"), day("2026-11-01")),
+        ..q
+    })
     .await
     .unwrap_err();
     assert!(e.to_string().contains("ends before it starts"), "{e}");

@@ -64,7 +64,8 @@ pub struct Query {
     pub adset: Option<String>,
 }
 
-/// What the dashboard shows: a date range and optional platform, campaign and region.
+/// What the dashboard shows: a date range and optional platform, campaign and region (and, with a
+/// campaign, the ad set whose ads are listed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Filters {
     pub from: NaiveDate,
@@ -72,6 +73,7 @@ pub struct Filters {
     pub platform: Option<Platform>,
     pub campaign: Option<String>,
     pub region: Option<String>,
+    pub adset: Option<String>,
 }
 
 impl Filters {
@@ -192,8 +194,6 @@ pub struct Dashboard {
     /// With a campaign filter: its ad sets, and its ads (of the chosen ad set, if any).
     pub adsets: Vec<Row>,
     pub ads: Vec<Row>,
-    /// The ad set chosen, if any.
-    pub adset: Option<String>,
     pub regions: Vec<RegionRow>,
     /// True when the region numbers include rows with conversions (Google's); Meta's region rows
     /// carry none.
@@ -208,11 +208,33 @@ pub struct Dashboard {
     pub today: NaiveDate,
 }
 
-type SumRow = (String, i64, i64, i64, Decimal, i64);
-
 const SUMS: &str = "currency, sum(impressions)::int8 as impressions, sum(clicks)::int8 as clicks,
     sum(spend_micros)::int8 as spend, sum(conversions) as conversions,
     sum(conversion_value_micros)::int8 as value";
+
+/// The columns of [`SUMS`]: a group's sums in one currency.
+#[derive(sqlx::FromRow)]
+struct Sums {
+    currency: String,
+    impressions: i64,
+    clicks: i64,
+    spend: i64,
+    conversions: Decimal,
+    value: i64,
+}
+
+impl From<Sums> for Totals {
+    fn from(s: Sums) -> Totals {
+        Totals {
+            currency: s.currency,
+            impressions: s.impressions,
+            clicks: s.clicks,
+            spend_micros: s.spend,
+            conversions: s.conversions,
+            value_micros: s.value,
+        }
+    }
+}
 
 /// A grouped row: what it is (platform, id, name, status) and its sums.
 #[derive(sqlx::FromRow)]
@@ -221,12 +243,8 @@ struct Agg {
     id: String,
     name: Option<String>,
     status: Option<String>,
-    currency: String,
-    impressions: i64,
-    clicks: i64,
-    spend: i64,
-    conversions: Decimal,
-    value: i64,
+    #[sqlx(flatten)]
+    sums: Sums,
 }
 
 impl Agg {
@@ -239,26 +257,8 @@ impl Agg {
                 .unwrap_or_else(|| self.id.clone()),
             id: self.id,
             status: self.status,
-            totals: totals_of((
-                self.currency,
-                self.impressions,
-                self.clicks,
-                self.spend,
-                self.conversions,
-                self.value,
-            )),
+            totals: self.sums.into(),
         })
-    }
-}
-
-fn totals_of((currency, impressions, clicks, spend, conversions, value): SumRow) -> Totals {
-    Totals {
-        currency,
-        impressions,
-        clicks,
-        spend_micros: spend,
-        conversions,
-        value_micros: value,
     }
 }
 
@@ -273,12 +273,19 @@ fn platform_of_source(source: &str) -> Option<Platform> {
     }
 }
 
+/// Sums grouped by `group` (an expression, or a quoted constant for the whole range) and currency.
 async fn sums(
     tx: &mut sqlx::PgConnection,
     f: &Filters,
     group: &str,
     order: &str,
-) -> Result<Vec<(String, SumRow)>> {
+) -> Result<Vec<(String, Totals)>> {
+    #[derive(sqlx::FromRow)]
+    struct Keyed {
+        key: String,
+        #[sqlx(flatten)]
+        sums: Sums,
+    }
     let (table, filter) = f.totals_source();
     // A constant (the whole range) is not a grouping key.
     let by = if group.starts_with('\'') {
@@ -286,8 +293,8 @@ async fn sums(
     } else {
         format!("{group}, ")
     };
-    let rows: Vec<(String, String, i64, i64, i64, Decimal, i64)> = sqlx::query_as(&format!(
-        "select {group}::text, {SUMS} from {table} r where {filter}
+    let rows: Vec<Keyed> = sqlx::query_as(&format!(
+        "select {group}::text as key, {SUMS} from {table} r where {filter}
           group by {by}currency order by {order}"
     ))
     .bind(f.from)
@@ -297,10 +304,7 @@ async fn sums(
     .bind(&f.region)
     .fetch_all(&mut *tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(k, c, i, cl, s, cv, v)| (k, (c, i, cl, s, cv, v)))
-        .collect())
+    Ok(rows.into_iter().map(|r| (r.key, r.sums.into())).collect())
 }
 
 /// Reads the dashboard, all of it in one transaction. Needs `analytics.read`.
@@ -321,14 +325,11 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
         platform: q.platform,
         campaign: q.campaign.clone(),
         region: q.region.clone(),
+        // An ad set only means something inside its campaign.
+        adset: q.campaign.as_ref().and(q.adset.clone()),
     };
     let f = &filters;
     f.check()?;
-    let per_currency = |rows: Vec<(String, SumRow)>| {
-        rows.into_iter()
-            .map(|(_, r)| totals_of(r))
-            .collect::<Vec<_>>()
-    };
     let campaigns = campaigns(&mut tx, f).await?;
     // The period's totals are the campaigns' summed per currency (exact integers and decimals).
     let mut totals: Vec<Totals> = Vec::new();
@@ -343,11 +344,15 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
             .cmp(&a.spend_micros)
             .then(a.currency.cmp(&b.currency))
     });
-    let previous = per_currency(sums(&mut tx, &f.previous(), "''", "4 desc").await?);
+    let previous = sums(&mut tx, &f.previous(), "''", "4 desc")
+        .await?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
     let daily = sums(&mut tx, f, "day", "1")
         .await?
         .into_iter()
-        .filter_map(|(day, r)| Some((day.parse().ok()?, totals_of(r))))
+        .filter_map(|(day, t)| Some((day.parse().ok()?, t)))
         .collect();
     let (regions, regions_have_conversions) = regions(&mut tx, f).await?;
     let pacing = pacing(&mut tx, f, today).await?;
@@ -361,11 +366,15 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
     let (adsets, ads) = match f.campaign.as_deref() {
         Some(campaign) => (
             drill(&mut tx, f, campaign, None, false).await?,
-            drill(&mut tx, f, campaign, q.adset.as_deref(), true).await?,
+            drill(&mut tx, f, campaign, f.adset.as_deref(), true).await?,
         ),
         None => (Vec::new(), Vec::new()),
     };
-    let freshness = super::settings::freshness_in(&mut tx, stale_after_hours).await?;
+    let freshness = super::settings::freshness_in(
+        &mut tx,
+        stale_after_hours.unwrap_or(super::settings::DEFAULT_STALE_AFTER_HOURS),
+    )
+    .await?;
     let csv_export = crate::admin::plans::entitlements_in(&mut tx)
         .await?
         .allows("csv_export");
@@ -395,7 +404,6 @@ pub async fn dashboard(db: &Database, who: &Staff<'_>, q: &Query) -> Result<Dash
         campaigns,
         adsets,
         ads,
-        adset: q.adset.clone(),
         regions,
         regions_have_conversions,
         pacing,
@@ -473,13 +481,9 @@ async fn drill(
 struct RegionAgg {
     id: String,
     name: Option<String>,
-    currency: String,
-    impressions: i64,
-    clicks: i64,
-    spend: i64,
-    conversions: Decimal,
-    value: i64,
     with_conversions: bool,
+    #[sqlx(flatten)]
+    sums: Sums,
 }
 
 async fn regions(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<(Vec<RegionRow>, bool)> {
@@ -515,14 +519,7 @@ async fn regions(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<(Vec<Region
             .map(|a| RegionRow {
                 name: a.name.unwrap_or_else(|| "Not mapped".into()),
                 code: (!a.id.is_empty()).then_some(a.id),
-                totals: totals_of((
-                    a.currency,
-                    a.impressions,
-                    a.clicks,
-                    a.spend,
-                    a.conversions,
-                    a.value,
-                )),
+                totals: a.sums.into(),
             })
             .collect(),
         with_conversions,
@@ -709,6 +706,7 @@ mod tests {
             platform: None,
             campaign: None,
             region: None,
+            adset: None,
         };
         let p = f.previous();
         assert_eq!((p.from, p.to), (d("2026-10-02"), d("2026-10-31")));

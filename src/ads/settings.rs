@@ -7,6 +7,10 @@ use crate::commerce::Staff;
 use crate::db::Database;
 use crate::{Error, Result};
 
+/// How old a platform's last load may be before it is flagged stale, when the tenant set nothing
+/// (the column's default).
+pub(crate) const DEFAULT_STALE_AFTER_HOURS: i32 = 36;
+
 /// The settings as the data page shows them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AdSettings {
@@ -43,7 +47,7 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
         sqlx::query_scalar("select stale_after_hours from ingest_settings")
             .fetch_optional(&mut *tx)
             .await?
-            .unwrap_or(36);
+            .unwrap_or(DEFAULT_STALE_AFTER_HOURS);
     let regions: Vec<(String, String, String)> = sqlx::query_as(
         "select platform, geo_key, region_code from tenant_geo_lookup order by platform, geo_key",
     )
@@ -63,7 +67,7 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let freshness = freshness_in(&mut tx, Some(stale_after_hours)).await?;
+    let freshness = freshness_in(&mut tx, stale_after_hours).await?;
     let all_regions: Vec<(String, String)> =
         sqlx::query_as("select region_code, name from dim_geo order by name")
             .fetch_all(&mut *tx)
@@ -91,30 +95,17 @@ pub async fn settings(db: &Database, who: &Staff<'_>) -> Result<AdSettings> {
     })
 }
 
-/// Each platform's last successful load and whether it is stale. Needs `analytics.read`.
-pub async fn freshness(db: &Database, who: &Staff<'_>) -> Result<Vec<SourceFreshness>> {
-    who.authorize(db, "analytics.read").await?;
-    let mut tx = db.tenant_tx(who.scope).await?;
-    let hours: Option<i32> = sqlx::query_scalar("select stale_after_hours from ingest_settings")
-        .fetch_optional(&mut *tx)
-        .await?;
-    let out = freshness_in(&mut tx, hours).await?;
-    tx.commit().await?;
-    Ok(out)
-}
-
 type LastLoad = (
     String,
     chrono::DateTime<chrono::Utc>,
     Option<chrono::NaiveDate>,
 );
 
-/// Each platform's last successful load, stale after the tenant's hours (36 when not set).
+/// Each platform's last successful load and whether it is older than `stale_after_hours`.
 pub(crate) async fn freshness_in(
     tx: &mut sqlx::PgConnection,
-    stale_after_hours: Option<i32>,
+    stale_after_hours: i32,
 ) -> Result<Vec<SourceFreshness>> {
-    let stale_after_hours = stale_after_hours.unwrap_or(36);
     let rows: Vec<LastLoad> = sqlx::query_as(
         "select distinct on (platform) platform, finished_at, window_to from ingest_runs
           where status = 'succeeded' and platform is not null and window_to is not null

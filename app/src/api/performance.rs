@@ -268,18 +268,13 @@ mod ssr {
                 .campaign
                 .as_deref()
                 .map(|c| name_of(c).unwrap_or_else(|| c.to_string())),
-            adset_name: d
-                .filters
-                .campaign
-                .as_ref()
-                .and(d.adset.as_deref())
-                .map(|a| {
-                    d.adsets
-                        .iter()
-                        .find(|r| r.id == a)
-                        .map(|r| r.name.clone())
-                        .unwrap_or_else(|| a.to_string())
-                }),
+            adset_name: d.filters.adset.as_deref().map(|a| {
+                d.adsets
+                    .iter()
+                    .find(|r| r.id == a)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_else(|| a.to_string())
+            }),
             region_name: d.filters.region.as_ref().map(|code| {
                 d.regions
                     .iter()

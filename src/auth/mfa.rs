@@ -435,11 +435,16 @@ pub async fn reset_by_operator(db: &Database, email: &str) -> Result<bool> {
 
 /// Whether the user must give a code at log-in and for step-up.
 pub async fn is_enabled(db: &Database, user: Uuid) -> Result<bool> {
+    is_enabled_on(db.pool(), user).await
+}
+
+/// [`is_enabled`] on a connection the caller already holds.
+pub(crate) async fn is_enabled_on(conn: impl sqlx::PgExecutor<'_>, user: Uuid) -> Result<bool> {
     Ok(sqlx::query_scalar(
         "select exists (select 1 from user_mfa where user_id = $1 and enabled_at is not null)",
     )
     .bind(user)
-    .fetch_one(db.pool())
+    .fetch_one(conn)
     .await?)
 }
 

@@ -216,7 +216,7 @@ pub async fn log_in(
         tx.commit().await.map_err(Error::from)?;
         return Err(LoginError::Unverified);
     }
-    let second_factor = super::mfa::is_enabled(db, user.id).await?;
+    let second_factor = super::mfa::is_enabled_on(&mut *conn, user.id).await?;
     if second_factor {
         audit::record(
             &mut conn,

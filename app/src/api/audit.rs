@@ -82,6 +82,21 @@ fn parse_cursor(c: &str) -> Result<Option<cadence::audit::review::Cursor>, AppEr
     Ok(Some((at, id.parse().map_err(|_| bad())?)))
 }
 
+/// The rows as pretty JSON, or as CSV by `csv`, with how many there are.
+#[cfg(feature = "ssr")]
+fn encode<T: Serialize>(
+    rows: &[T],
+    json: bool,
+    csv: fn(&[T]) -> String,
+) -> Result<(String, usize), AppError> {
+    let body = if json {
+        serde_json::to_string_pretty(rows).map_err(|_| AppError::Internal)?
+    } else {
+        csv(rows)
+    };
+    Ok((body, rows.len()))
+}
+
 /// What an export route answers: the file's name, type and body.
 #[cfg(feature = "ssr")]
 pub struct ExportFile {
@@ -97,6 +112,7 @@ pub async fn export(
     what: &str,
     query: &std::collections::HashMap<String, String>,
 ) -> Result<ExportFile, AppError> {
+    use cadence::audit::review;
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
     let json = match get("format") {
         "json" => true,
@@ -112,50 +128,27 @@ pub async fn export(
     super::auth::ssr::require_step_up().await?;
     let (body, rows) = match what {
         "audit" => {
-            let filter = cadence::audit::review::AuditFilter::parse(
-                get("actor"),
-                get("action"),
-                get("from"),
-                get("to"),
-            )?;
-            let rows = cadence::audit::review::search(&db, &scope, &filter, None, 100_000).await?;
-            let n = rows.len();
-            (
-                if json {
-                    serde_json::to_string_pretty(&rows).map_err(|_| AppError::Internal)?
-                } else {
-                    cadence::audit::review::audit_csv(&rows)
-                },
-                n,
-            )
+            let filter =
+                review::AuditFilter::parse(get("actor"), get("action"), get("from"), get("to"))?;
+            encode(
+                &review::search(&db, &scope, &filter, None, 100_000).await?,
+                json,
+                review::audit_csv,
+            )?
         }
-        "access-review" => {
-            let rows = cadence::audit::review::access_review(&db, &scope).await?;
-            let n = rows.len();
-            (
-                if json {
-                    serde_json::to_string_pretty(&rows).map_err(|_| AppError::Internal)?
-                } else {
-                    cadence::audit::review::access_csv(&rows)
-                },
-                n,
-            )
-        }
+        "access-review" => encode(
+            &review::access_review(&db, &scope).await?,
+            json,
+            review::access_csv,
+        )?,
         _ => return Err(cadence::Error::NotFound.into()),
     };
-    cadence::audit::review::record_export(
-        &db,
-        &scope,
-        &format!("{what}.{}", if json { "json" } else { "csv" }),
-        rows,
-        &meta,
-    )
-    .await?;
+    let ext = if json { "json" } else { "csv" };
+    review::record_export(&db, &scope, &format!("{what}.{ext}"), rows, &meta).await?;
     Ok(ExportFile {
         name: format!(
-            "{what}-{}.{}",
-            chrono::Utc::now().format("%Y%m%d-%H%M%S"),
-            if json { "json" } else { "csv" }
+            "{what}-{}.{ext}",
+            chrono::Utc::now().format("%Y%m%d-%H%M%S")
         ),
         content_type: if json {
             "application/json"

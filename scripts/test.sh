@@ -55,7 +55,15 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 export CADENCE_E2E_PORT="$port"
-(cd end2end && npx playwright test) || { echo "--- server log (tail)"; tail -50 "$work/server.log"; exit 1; }
+# On failure the server log's tail comes first and Playwright's summary last, so that the end
+# of the output (all that some CI views keep) names the failing spec and its error.
+if ! (cd end2end && npx playwright test 2>&1 | tee "$work/e2e.log"; exit "${PIPESTATUS[0]}"); then
+  echo "--- server log (tail)"; tail -20 "$work/server.log"
+  echo "--- end-to-end failures (again, from the run above)"
+  sed -n '/^  [0-9]*) /,$p' "$work/e2e.log" | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^\s*$' | head -100
+  echo "--- end-to-end summary"; sed 's/\x1b\[[0-9;]*m//g' "$work/e2e.log" | grep -v '^\s*$' | tail -12
+  exit 1
+fi
 
 step "parser fuzzing (cargo-fuzz, briefly)"
 bench/fuzz.sh 15

@@ -1,5 +1,5 @@
 // Accounts in the browser: sign up, verify by the emailed link, log in, log out, reset a password.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { platformUrl, hydrated } from './helpers.mjs';
 
 const unique = () => `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@example.com`;

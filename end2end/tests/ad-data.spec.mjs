@@ -3,7 +3,7 @@
 // see that the same file twice changes nothing and a CSV declared as JSON lines is refused; then
 // upload a Meta Ads Manager CSV export through an edited column mapping, see the source's "data as
 // of", and map a region key the lookup did not know.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { hydrated, logIn } from './helpers.mjs';
 
 const row = (account, ad, day, spend) => JSON.stringify({

@@ -1,7 +1,7 @@
 // The admin panel: a tenant admin stores a credential (seen only masked) and an API key used with
 // curl until it is revoked; a platform admin suspends and reactivates a tenant; support access to
 // an account is requested, approved, shown with its banner and ended — all in the audit log.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { platformUrl, storefrontUrl, hydrated, logIn, newBrand, unique, curlJson, enableMfa } from './helpers.mjs';
 
 const password = 'admin panel passphrase';

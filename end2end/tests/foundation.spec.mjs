@@ -1,5 +1,5 @@
 // Foundation: readiness, server rendering, hydration (the slug checker), the demo storefront.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { platformUrl, storefrontUrl, hydrated, port } from './helpers.mjs';
 
 test('readyz reports a ready, migrated database', async ({ request }) => {

@@ -7,7 +7,12 @@ export const storefrontUrl = (slug, path = '/') => `http://${slug}.localhost:${p
 
 /** Waits until the wasm bundle has hydrated the page (the app marks <body data-hydrated>). */
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { state: 'attached' });
+  try {
+    await page.waitForSelector('body[data-hydrated="true"]', { state: 'attached', timeout: 25_000 });
+  } catch (e) {
+    const script = await page.evaluate(() => [...document.scripts].map((s) => s.src || 'inline').join(', ')).catch(() => '?');
+    throw new Error(`${page.url()} did not hydrate within 25 s (scripts: ${script}): ${e.message}`);
+  }
 }
 
 /** Logs in through the form (optionally asking to go to `next` afterwards). */

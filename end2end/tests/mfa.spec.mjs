@@ -1,6 +1,6 @@
 // Two-factor authentication: set up with recovery codes, a log-in that asks for the code, and
 // step-up before sensitive actions (in place on a form, and on the confirm page before a download).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { createRequire } from 'module';
 import { platformUrl, hydrated, logIn, newBrand, unique, totp, enableMfa } from './helpers.mjs';
 

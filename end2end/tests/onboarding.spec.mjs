@@ -1,6 +1,6 @@
 // Onboarding: a new person walks the wizard for each profile type, leaving and resuming mid-way,
 // and lands on the new tenant's dashboard; the sole owner cannot demote themselves.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { platformUrl, hydrated, logIn, mailLink, signUpAndLogIn, unique, enableMfa } from './helpers.mjs';
 
 const password = 'wizard passphrase long';

@@ -1,7 +1,7 @@
 // The ad-performance dashboard on the seeded demo tenant: KPI cards, a new date range through the
 // filters (kept in the URL), sorting the campaign table after hydration, drilling into a campaign,
 // clicking a parish on the map to filter the dashboard, and downloading the table as CSV.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import fs from 'node:fs';
 import { hydrated, logIn } from './helpers.mjs';
 

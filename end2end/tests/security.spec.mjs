@@ -1,6 +1,6 @@
 // Hardening in a real browser: pages hydrate under the Content-Security-Policy with no violation,
 // and a form on another site posting into Cadence is refused.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { platformUrl, hydrated, logIn } from './helpers.mjs';
 
 test('pages hydrate under the content security policy without a single violation', async ({ page }) => {

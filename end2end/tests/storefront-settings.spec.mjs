@@ -1,7 +1,7 @@
 // Storefront settings and catalog on the "kitchen" demo tenant (this spec owns it): unpublish and
 // republish, add and edit an item in the interactive table, upload images, brand the storefront
 // (logo, colours, social links) and switch it to Arabic (right to left), then back.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { storefrontUrl, hydrated, logIn } from './helpers.mjs';
 
 // A 64×64 green PNG.

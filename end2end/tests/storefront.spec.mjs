@@ -1,6 +1,6 @@
 // Storefront: a visitor arrives from a campaign link with JavaScript off, orders two items,
 // donates and pledges; each gets its number, and a repeated submission makes no second record.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { createRequire } from 'module';
 import { storefrontUrl, platformUrl, port, logIn, hydrated } from './helpers.mjs';
 

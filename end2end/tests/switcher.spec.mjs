@@ -1,5 +1,5 @@
 // The tenant switcher: Ctrl+K, search on the server, arrows and Enter, and the data follows.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { platformUrl, hydrated } from './helpers.mjs';
 
 test('the demo owner switches between two tenants with the keyboard', async ({ page }) => {

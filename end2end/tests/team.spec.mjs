@@ -1,5 +1,5 @@
 // Team: the owner invites a colleague, who signs up, follows the emailed link and joins.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './browser.mjs';
 import { platformUrl, hydrated, logIn, mailLink } from './helpers.mjs';
 
 test('an owner invites a colleague who signs up, accepts and appears in the team', async ({ page }) => {

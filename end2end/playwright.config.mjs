@@ -10,9 +10,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  // One retry on CI only: a red run blocks everything, and a retried spec is still reported as
-  // "flaky" in the output (with the first attempt's error), so it is seen and not hidden.
-  retries: process.env.CI ? 1 : 0,
+  // One retry: a red run blocks everything, and a spec that passes only on its retry is still
+  // reported as "flaky" in the output (with the first attempt's error), so it is seen, not hidden.
+  retries: 1,
   reporter: [['list']],
   outputDir: './test-results',
   use: {

@@ -38,7 +38,7 @@ begin
   for t in select id, slug from tenants where slug = 'demo' or slug like 'bench-%' loop
     perform set_config('app.tenant_id', t.id::text, true);
     delete from fact_performance; delete from rollup_campaign_day; delete from rollup_ad_day; delete from rollup_region_day;
-    delete from rollup_day; delete from rollup_parish_day;
+    delete from rollup_day; delete from rollup_parish_day; delete from rollup_campaign_month;
     if t.slug = 'demo' then ads := 860; days := 1000; else ads := 100; days := greatest(1, $per_tenant / 100); end if;
     insert into fact_performance (tenant_id, day, platform, account_id, campaign_id, adset_id, ad_id, breakdown,
         geo_key, region_code, campaign_name, adset_name, ad_name, currency, impressions, clicks, spend_micros,
@@ -80,6 +80,11 @@ begin
     select t.id, day, platform, coalesce(region_code, ''), currency, sum(impressions), sum(clicks),
            sum(spend_micros), sum(conversions), sum(conversion_value_micros)
       from rollup_region_day group by day, platform, coalesce(region_code, ''), currency;
+    insert into rollup_campaign_month (tenant_id, month, platform, campaign_id, currency, impressions, clicks,
+        spend_micros, conversions, conversion_value_micros)
+    select t.id, date_trunc('month', day)::date, platform, campaign_id, currency, sum(impressions), sum(clicks),
+           sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+      from rollup_campaign_day group by 2, platform, campaign_id, currency;
     insert into dim_campaign (tenant_id, platform, account_id, campaign_id, name, budget_micros, valid_from)
     select distinct on (campaign_id) t.id, platform, 'acct', campaign_id, campaign_name, 50000000, now()
       from rollup_campaign_day order by campaign_id
@@ -87,7 +92,7 @@ begin
   end loop;
 end \$\$;
 vacuum analyze fact_performance, rollup_campaign_day, rollup_ad_day, rollup_region_day, rollup_day,
-  rollup_parish_day, dim_campaign;
+  rollup_parish_day, rollup_campaign_month, dim_campaign;
 SQL
 echo "   done in $(( $(date +%s) - start )) s"
 psql -qtA "$owner_url" -c "select 'fact rows in all tenants: ' || reltuples::bigint from pg_class where relname = 'fact_performance'"

@@ -114,8 +114,23 @@ async fn insights_load_exactly_and_a_re_read_window_revises_without_counting_twi
     .fetch_one(&mut *tx)
     .await
     .unwrap();
+    // And the month rollup (the campaign table's whole months), month by month.
+    let month_mismatches: i64 = sqlx::query_scalar(
+        "select count(*) from (
+            select date_trunc('month', day)::date as month, campaign_id, sum(spend_micros) as s,
+                   sum(conversions) as c
+              from fact_performance where breakdown = 'none' group by 1, 2) f
+          full join rollup_campaign_month r using (month, campaign_id)
+         where r.spend_micros is distinct from f.s or r.conversions is distinct from f.c",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!((mismatches, rolled, day_mismatches), (0, revised_micros, 0));
+    assert_eq!(
+        (mismatches, rolled, day_mismatches, month_mismatches),
+        (0, revised_micros, 0, 0)
+    );
 }
 
 #[tokio::test]

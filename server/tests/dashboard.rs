@@ -64,9 +64,14 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
             "USD",
             Some("Kingston"),
         ),
+        // Around the months of a longer range: two days inside it, one on each side outside.
+        insight(&usd, "c3", "a30", "2026-10-19", "0.50", 1, "USD", None),
+        insight(&usd, "c3", "a30", "2026-10-20", "1.00", 1, "USD", None),
+        insight(&usd, "c3", "a30", "2026-12-05", "2.00", 1, "USD", None),
+        insight(&usd, "c3", "a30", "2026-12-06", "0.25", 1, "USD", None),
     ];
     let r = team.ingest(&lines).await;
-    assert_eq!(r.rows_loaded, 7);
+    assert_eq!(r.rows_loaded, 11);
     let campaigns = format!(
         r#"{{"id":"c1","account_id":"{usd}","name":"Holiday","status":"ACTIVE","daily_budget":"1000"}}"#
     );
@@ -113,6 +118,24 @@ async fn the_dashboard_reads_exact_totals_filters_and_drills_down() {
         ("Holiday", 15_000_000)
     );
     assert_eq!(d.regions.len(), 2);
+    // Over whole months (November) and the days at the edges, the campaign table sums exactly the
+    // days of the range.
+    let long = read(Query {
+        range: Range::Custom(day("2026-10-20"), day("2026-12-05")),
+        ..q.clone()
+    })
+    .await
+    .unwrap();
+    let spend = |id: &str| {
+        long.campaigns
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.totals.spend_micros)
+    };
+    assert_eq!(
+        (spend("c1"), spend("c2"), spend("c3")),
+        (Some(23_000_000), Some(5_000_000), Some(3_000_000))
+    );
     assert!(
         !d.regions_have_conversions,
         "Meta region rows carry no conversions"

@@ -583,6 +583,27 @@ pub(crate) async fn rebuild_rollups(
             .execute(&mut *tx)
             .await?;
     }
+    // The months the loaded days touch, whole, from the campaign day rollup just rebuilt.
+    for sql in [
+        "delete from rollup_campaign_month
+          where platform = $1 and month between date_trunc('month', $2::date) and $3",
+        "insert into rollup_campaign_month (tenant_id, month, platform, campaign_id, currency,
+                impressions, clicks, spend_micros, conversions, conversion_value_micros)
+         select app_current_tenant(), date_trunc('month', day)::date, platform, campaign_id,
+                currency, sum(impressions), sum(clicks), sum(spend_micros), sum(conversions),
+                sum(conversion_value_micros)
+           from rollup_campaign_day
+          where platform = $1 and day >= date_trunc('month', $2::date)
+            and day < date_trunc('month', $3::date) + interval '1 month'
+          group by 2, platform, campaign_id, currency",
+    ] {
+        sqlx::query(sql)
+            .bind(platform.as_str())
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+    }
     Ok(())
 }
 

@@ -60,8 +60,9 @@ async fn insights_load_exactly_and_a_re_read_window_revises_without_counting_twi
     assert!(again.duplicate);
     assert_eq!(team.totals().await.1, expected_micros);
 
-    // A look-back window re-reads the last 60 rows with revised numbers: revised, not added.
-    let revised: Vec<String> = (241..=300)
+    // A look-back window re-reads the last 60 rows with revised numbers: revised, not added; and
+    // brings one new day after them (inserted, in the same load).
+    let mut revised: Vec<String> = (241..=300)
         .map(|i| {
             line(
                 &account,
@@ -73,16 +74,17 @@ async fn insights_load_exactly_and_a_re_read_window_revises_without_counting_twi
             )
         })
         .collect();
+    revised.push(line(&account, "ad1", "2026-11-12", "5.00", 200, None));
     let r = team.ingest(&revised).await;
-    assert_eq!(r.rows_loaded, 60);
-    let revised_micros: i64 = (1..=240).map(|i| i * 10_000).sum::<i64>() + 60 * 5_000_000;
+    assert_eq!(r.rows_loaded, 61);
+    let revised_micros: i64 = (1..=240).map(|i| i * 10_000).sum::<i64>() + 61 * 5_000_000;
     assert_eq!(
         team.totals().await,
         (
-            300,
+            301,
             revised_micros,
-            240 * 100 + 60 * 200,
-            "300.000000".into()
+            240 * 100 + 61 * 200,
+            "301.000000".into()
         )
     );
 
@@ -126,10 +128,28 @@ async fn insights_load_exactly_and_a_re_read_window_revises_without_counting_twi
     .fetch_one(&mut *tx)
     .await
     .unwrap();
+    // And the ad rollup (kept row by row as the load stages them), ad by ad and day by day.
+    let ad_mismatches: i64 = sqlx::query_scalar(
+        "select count(*) from (
+            select day, ad_id, currency, spend_micros as s, clicks as c, conversions as v
+              from fact_performance where breakdown = 'none') f
+          full join rollup_ad_day r using (day, ad_id, currency)
+         where r.spend_micros is distinct from f.s or r.clicks is distinct from f.c
+            or r.conversions is distinct from f.v",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
-        (mismatches, rolled, day_mismatches, month_mismatches),
-        (0, revised_micros, 0, 0)
+        (
+            mismatches,
+            rolled,
+            day_mismatches,
+            month_mismatches,
+            ad_mismatches
+        ),
+        (0, revised_micros, 0, 0, 0)
     );
 }
 
@@ -314,4 +334,48 @@ async fn an_account_mapped_to_tenant_a_never_lands_in_tenant_b() {
     let r = a.ingest(&lines).await;
     assert_eq!(r.rows_loaded, 1);
     assert_eq!(a.totals().await.1, 9_990_000);
+}
+
+#[tokio::test]
+async fn two_loads_of_the_same_days_at_once_both_land_and_the_rollups_agree() {
+    let team = Team::new(TestApp::spawn().await).await;
+    let meta = Default::default();
+    let account = format!("4{}", uuid::Uuid::now_v7().as_u128() % 1_000_000_000);
+    ads::map_account(
+        &team.app.db,
+        &team.staff(&meta),
+        Platform::Meta,
+        &account,
+        "Main",
+    )
+    .await
+    .unwrap();
+    // The same 200 ad-days twice, with different spends (two syncs overlapping in time).
+    let file = |spend: &str| -> Vec<String> {
+        (0..200)
+            .map(|i| {
+                line(
+                    &account,
+                    &format!("ad{}", i % 20),
+                    &format!("2026-10-{:02}", 1 + i / 20),
+                    spend,
+                    100,
+                    None,
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (file("1.00"), file("2.00"));
+    let (ra, rb) = tokio::join!(team.ingest(&a), team.ingest(&b));
+    assert_eq!((ra.rows_loaded, rb.rows_loaded), (200, 200));
+    let (rows, spend, _, _) = team.totals().await;
+    assert_eq!(rows, 200, "one row per ad and day, never two");
+    assert!(
+        spend == 200 * 1_000_000 || spend == 200 * 2_000_000,
+        "one load's numbers or the other's, whole: {spend}"
+    );
+    let rolled = team
+        .number("select sum(spend_micros)::int8 from rollup_campaign_day")
+        .await;
+    assert_eq!(rolled, spend);
 }

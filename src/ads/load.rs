@@ -376,6 +376,7 @@ async fn load_facts_in_one_go(
     let platform = spec.platform;
     let mut report = RunReport::default();
     let mut tx = db.tenant_tx(scope).await?;
+    lock_platform(&mut tx, platform).await?;
     let run_id = start_run(&mut tx, spec).await?;
     sqlx::query(
         "create temp table fact_stage (line int4, day date, account_id text, campaign_id text,
@@ -456,6 +457,19 @@ async fn load_facts_in_one_go(
     Ok(report)
 }
 
+/// Waits until no other transaction writes this tenant's data of `platform`, and keeps others
+/// waiting until this one ends: two loads of the same days would otherwise both rebuild (and
+/// both insert) the same rollup rows.
+pub(crate) async fn lock_platform(tx: &mut sqlx::PgConnection, platform: Platform) -> Result<()> {
+    sqlx::query(
+        "select pg_advisory_xact_lock(hashtextextended(app_current_tenant()::text || $1, 0))",
+    )
+    .bind(platform.as_str())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// Streams one chunk of COPY text into the stage. (Boxed: it keeps the caller's future `Send`
 /// across sqlx's COPY types.)
 fn copy_chunk(
@@ -478,36 +492,64 @@ fn copy_chunk(
 /// Upserts the staged rows into the fact (the last line wins for a key repeated in the stage),
 /// gives new campaigns, ad sets and ads their first dimension rows, and empties the stage.
 async fn flush(tx: &mut sqlx::PgConnection, run_id: Uuid, platform: Platform) -> Result<i32> {
-    let done = sqlx::query(
-        "insert into fact_performance (tenant_id, platform, run_id, day, account_id, campaign_id,
-                adset_id, ad_id, campaign_name, adset_name, ad_name, currency, breakdown, geo_key,
-                region_code, impressions, clicks, spend_micros, conversions,
-                conversion_value_micros, reach)
-         select distinct on (day, account_id, ad_id, breakdown, geo_key)
-                app_current_tenant(), $1, $2, day, account_id, campaign_id, adset_id, ad_id,
-                campaign_name, adset_name, ad_name, currency, breakdown, geo_key, region_code,
-                impressions, clicks, spend_micros, conversions, conversion_value_micros, reach
-           from fact_stage
-          order by day, account_id, ad_id, breakdown, geo_key, line desc
-         on conflict (tenant_id, day, platform, account_id, ad_id, breakdown, geo_key) do update
-            set campaign_id = excluded.campaign_id, adset_id = excluded.adset_id,
-                campaign_name = excluded.campaign_name, adset_name = excluded.adset_name,
-                ad_name = excluded.ad_name, currency = excluded.currency,
-                region_code = excluded.region_code, impressions = excluded.impressions,
-                clicks = excluded.clicks, spend_micros = excluded.spend_micros,
-                conversions = excluded.conversions,
-                conversion_value_micros = excluded.conversion_value_micros,
-                reach = excluded.reach, run_id = excluded.run_id, updated_at = now()",
+    // Days after the platform's last loaded day in the stage's range (a first load, or the new
+    // days of a daily sync) take a plain insert: nothing can conflict there, and an insert that
+    // checks each row for a conflict (`on conflict`) took 1.2–1.3 s per 53,248 rows against
+    // 0.74–0.83 s (psql, three runs each). Earlier days are upserted. (Loads of a platform hold
+    // its lock, so no other load adds days in between.)
+    let last: Option<chrono::NaiveDate> = sqlx::query_scalar(
+        "select max(day) from fact_performance
+          where platform = $1
+            and day between (select min(day) from fact_stage) and (select max(day) from fact_stage)",
     )
     .bind(platform.as_str())
-    .bind(run_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut done = 0;
+    for (rows, conflict) in [
+        ("$3::date is null or day > $3", ""),
+        ("day <= $3", FACT_CONFLICT),
+    ] {
+        if conflict.is_empty() || last.is_some() {
+            done += sqlx::query(&format!(
+                "insert into fact_performance (tenant_id, platform, run_id, day, account_id,
+                        campaign_id, adset_id, ad_id, campaign_name, adset_name, ad_name, currency,
+                        breakdown, geo_key, region_code, impressions, clicks, spend_micros,
+                        conversions, conversion_value_micros, reach)
+                 select distinct on (day, account_id, ad_id, breakdown, geo_key)
+                        app_current_tenant(), $1, $2, day, account_id, campaign_id, adset_id, ad_id,
+                        campaign_name, adset_name, ad_name, currency, breakdown, geo_key,
+                        region_code, impressions, clicks, spend_micros, conversions,
+                        conversion_value_micros, reach
+                   from fact_stage
+                  where {rows}
+                  order by day, account_id, ad_id, breakdown, geo_key, line desc
+                 {conflict}"
+            ))
+            .bind(platform.as_str())
+            .bind(run_id)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+    }
     super::dims::seed_from_stage(tx, platform).await?;
     sqlx::query("truncate fact_stage").execute(&mut *tx).await?;
     Ok(done as i32)
 }
+
+/// A staged row replaces the fact row of its key (a look-back window re-read).
+const FACT_CONFLICT: &str =
+    "on conflict (tenant_id, day, platform, account_id, ad_id, breakdown, geo_key) do update
+        set campaign_id = excluded.campaign_id, adset_id = excluded.adset_id,
+            campaign_name = excluded.campaign_name, adset_name = excluded.adset_name,
+            ad_name = excluded.ad_name, currency = excluded.currency,
+            region_code = excluded.region_code, impressions = excluded.impressions,
+            clicks = excluded.clicks, spend_micros = excluded.spend_micros,
+            conversions = excluded.conversions,
+            conversion_value_micros = excluded.conversion_value_micros,
+            reach = excluded.reach, run_id = excluded.run_id, updated_at = now()";
 
 /// Rebuilds the dashboard rollups of `platform` for the days `from..=to` from the fact, in the
 /// load's transaction (so readers never see a fact and rollups that disagree).

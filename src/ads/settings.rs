@@ -224,6 +224,7 @@ pub async fn map_region(
     .bind(region_code)
     .execute(&mut *tx)
     .await?;
+    super::load::lock_platform(&mut tx, platform).await?;
     // Rows already loaded under this key (compared loosely, as loads do).
     let keys: Vec<String> = sqlx::query_scalar(
         "select distinct geo_key from fact_performance where platform = $1 and breakdown = 'region'",

@@ -404,16 +404,15 @@ async fn campaigns(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<Vec<Row>>
                where r.month between $6 and $7 and ($3::text is null or r.platform = $3)
               union all
               select r.platform, r.campaign_id, {MONTH_SUMS} from rollup_campaign_day r
-               where r.day between $1 and $8 - 1 and ($3::text is null or r.platform = $3)
+               where r.day >= $1 and r.day < $6 and ($3::text is null or r.platform = $3)
               union all
               select r.platform, r.campaign_id, {MONTH_SUMS} from rollup_campaign_day r
-               where r.day between $9 + 1 and $2 and ($3::text is null or r.platform = $3)) r
-              where $4::text is null and $5::text is null"
+               where r.day >= ($7 + interval '1 month')::date and r.day <= $2
+                 and ($3::text is null or r.platform = $3)) r"
         ),
         None => format!("{table} r where {filter}"),
     };
     let (first, last) = whole.unwrap_or((f.from, f.to));
-    let last_day = whole.map_or(f.to, |_| month_end(last));
     // Aggregate first, then name the few resulting campaigns.
     let rows: Vec<Agg> = sqlx::query_as(&format!(
         "select g.platform, g.campaign_id as id, d.name, d.status, g.currency, g.impressions,
@@ -431,8 +430,6 @@ async fn campaigns(tx: &mut sqlx::PgConnection, f: &Filters) -> Result<Vec<Row>>
     .bind(&f.region)
     .bind(first)
     .bind(last)
-    .bind(first)
-    .bind(last_day)
     .fetch_all(&mut *tx)
     .await?;
     Ok(rows.into_iter().filter_map(Agg::into_row).collect())

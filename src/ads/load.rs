@@ -619,17 +619,7 @@ pub(crate) async fn rebuild_rollups(
            from rollup_region_day
           where platform = $1 and day between $2 and $3
           group by day, platform, coalesce(region_code, ''), currency",
-    ];
-    for sql in statements {
-        sqlx::query(sql)
-            .bind(platform.as_str())
-            .bind(from)
-            .bind(to)
-            .execute(&mut *tx)
-            .await?;
-    }
-    // The months the loaded days touch, whole, from the campaign day rollup just rebuilt.
-    for sql in [
+        // The months the loaded days touch, whole, from the campaign day rollup just rebuilt.
         "delete from rollup_campaign_month
           where platform = $1 and month between date_trunc('month', $2::date) and $3",
         "insert into rollup_campaign_month (tenant_id, month, platform, campaign_id, currency,
@@ -641,7 +631,8 @@ pub(crate) async fn rebuild_rollups(
           where platform = $1 and day >= date_trunc('month', $2::date)
             and day < date_trunc('month', $3::date) + interval '1 month'
           group by 2, platform, campaign_id, currency",
-    ] {
+    ];
+    for sql in statements {
         sqlx::query(sql)
             .bind(platform.as_str())
             .bind(from)

@@ -40,6 +40,8 @@ mod meta;
 #[cfg(feature = "ssr")]
 mod pipeline;
 #[cfg(feature = "ssr")]
+mod rollups;
+#[cfg(feature = "ssr")]
 mod row;
 #[cfg(feature = "ssr")]
 mod runs;

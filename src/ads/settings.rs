@@ -224,7 +224,7 @@ pub async fn map_region(
     .bind(region_code)
     .execute(&mut *tx)
     .await?;
-    super::load::lock_platform(&mut tx, platform).await?;
+    super::rollups::lock_platform(&mut tx, platform).await?;
     // Rows already loaded under this key (compared loosely, as loads do).
     let keys: Vec<String> = sqlx::query_scalar(
         "select distinct geo_key from fact_performance where platform = $1 and breakdown = 'region'",
@@ -250,7 +250,7 @@ pub async fn map_region(
     .fetch_one(&mut *tx)
     .await?;
     if let (Some(from), Some(to)) = days {
-        super::load::rebuild_rollups(&mut tx, platform, from, to).await?;
+        super::rollups::rebuild(&mut tx, platform, from, to).await?;
     }
     audit(
         &mut tx,

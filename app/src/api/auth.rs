@@ -187,6 +187,11 @@ pub(crate) mod ssr {
     const STARTED: &str = "started_at";
     /// Sessions end this long after log-in, however active (idle expiry is the session layer's).
     pub const ABSOLUTE_SECS: i64 = 14 * 24 * 3600;
+    /// When the session was last marked as in use. The session layer saves (and so moves the idle
+    /// expiry forward) only a session that changed: marking it at most this often keeps an active
+    /// session alive without a write on every request.
+    const SEEN: &str = "seen_at";
+    pub const TOUCH_SECS: i64 = 3600;
 
     async fn session() -> Result<Session, AppError> {
         leptos_axum::extract::<Session>().await.map_err(|e| {
@@ -341,19 +346,26 @@ pub(crate) mod ssr {
         };
         let epoch: i64 = s.get(EPOCH).await.map_err(internal)?.unwrap_or_default();
         let started: i64 = s.get(STARTED).await.map_err(internal)?.unwrap_or_default();
-        if chrono::Utc::now().timestamp() - started > ABSOLUTE_SECS {
+        let now = chrono::Utc::now().timestamp();
+        if now - started > ABSOLUTE_SECS {
             s.flush().await.map_err(internal)?;
             return Ok(None);
         }
         let db = super::super::ssr::db()?;
         match cadence::auth::session_user(&db, user, epoch).await? {
             // Staff acting in a user's account (with that user's consent) are that user here.
-            Some(u) => match super::super::ssr::impersonation() {
-                Some(a) if a.staff_user_id == u.id => {
-                    Ok(cadence::auth::user_by_id(&db, a.user_id).await?)
+            Some(u) => {
+                let seen: i64 = s.get(SEEN).await.map_err(internal)?.unwrap_or(started);
+                if now - seen >= TOUCH_SECS {
+                    s.insert(SEEN, now).await.map_err(internal)?;
                 }
-                _ => Ok(Some(u)),
-            },
+                Ok(match super::super::ssr::impersonation() {
+                    Some(a) if a.staff_user_id == u.id => {
+                        cadence::auth::user_by_id(&db, a.user_id).await?
+                    }
+                    _ => Some(u),
+                })
+            }
             None => {
                 s.flush().await.map_err(internal)?;
                 Ok(None)

@@ -3,8 +3,10 @@
 
 mod lists;
 mod model;
+mod steps;
 pub use lists::*;
 pub use model::*;
+pub use steps::*;
 
 #[cfg(feature = "ssr")]
 mod service;

@@ -3,6 +3,7 @@
 //! transaction, with the user as owner.
 
 use super::model::*;
+use super::steps::{PROFILE_STEP, steps_for};
 use crate::audit::{self, AuditEvent, Outcome, RequestMeta};
 use crate::db::Database;
 use crate::tenancy::{SlugAvailability, TenantId, slug_availability};

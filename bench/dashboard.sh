@@ -37,7 +37,7 @@ declare t record; ads int; days int;
 begin
   for t in select id, slug from tenants where slug = 'demo' or slug like 'bench-%' loop
     perform set_config('app.tenant_id', t.id::text, true);
-    delete from fact_performance; delete from rollup_campaign_day; delete from rollup_ad_day; delete from rollup_region_day;
+    delete from fact_performance; delete from rollup_campaign_day; delete from rollup_region_day;
     delete from rollup_day; delete from rollup_parish_day; delete from rollup_campaign_month;
     if t.slug = 'demo' then ads := 860; days := 1000; else ads := 100; days := greatest(1, $per_tenant / 100); end if;
     insert into fact_performance (tenant_id, day, platform, account_id, campaign_id, adset_id, ad_id, breakdown,
@@ -60,11 +60,6 @@ begin
     select t.id, day, platform, campaign_id, max(campaign_name), currency, sum(impressions), sum(clicks),
            sum(spend_micros), sum(conversions), sum(conversion_value_micros)
       from fact_performance where breakdown = 'none' group by day, platform, campaign_id, currency;
-    insert into rollup_ad_day (tenant_id, day, platform, campaign_id, adset_id, ad_id, ad_name, currency,
-        impressions, clicks, spend_micros, conversions, conversion_value_micros)
-    select t.id, day, platform, max(campaign_id), max(adset_id), ad_id, max(ad_name), currency, sum(impressions),
-           sum(clicks), sum(spend_micros), sum(conversions), sum(conversion_value_micros)
-      from fact_performance where breakdown = 'none' group by day, platform, ad_id, currency;
     insert into rollup_region_day (tenant_id, day, platform, campaign_id, region_code, currency, impressions,
         clicks, spend_micros, conversions, conversion_value_micros)
     select t.id, day, platform, campaign_id, region_code, currency, sum(impressions), sum(clicks),
@@ -91,7 +86,7 @@ begin
     on conflict do nothing;
   end loop;
 end \$\$;
-vacuum analyze fact_performance, rollup_campaign_day, rollup_ad_day, rollup_region_day, rollup_day,
+vacuum analyze fact_performance, rollup_campaign_day, rollup_region_day, rollup_day,
   rollup_parish_day, rollup_campaign_month, dim_campaign;
 SQL
 echo "   done in $(( $(date +%s) - start )) s"

@@ -20,7 +20,8 @@ fn axis_value(metric: Metric, v: f64) -> String {
         _ if v.abs() >= 1_000_000.0 => format!("{:.1}M", v / 1_000_000.0),
         _ if v.abs() >= 10_000.0 => format!("{:.0}k", v / 1_000.0),
         _ if v.abs() >= 1_000.0 => format!("{:.1}k", v / 1_000.0),
-        Unit::Money => format!("{v:.2}"),
+        // Cents only where a tick needs them (a CPC axis), not on 500 beside 1.0k.
+        Unit::Money if v != 0.0 && v.abs() < 100.0 => format!("{v:.2}"),
         _ => format!("{v:.0}"),
     }
 }
@@ -81,7 +82,8 @@ fn draw<'a>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(GRID)
+        // One grid line per labelled value; the in-between lines made a dense band.
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(GRID)
         .x_labels(8)
@@ -117,6 +119,16 @@ fn draw<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn axis_labels_are_consistent_within_an_axis() {
+        let spend =
+            [0.0, 500.0, 1_000.0, 12_400.0, 2_000_000.0].map(|v| axis_value(Metric::Spend, v));
+        assert_eq!(spend, ["0", "500", "1.0k", "12k", "2.0M"]);
+        assert_eq!(axis_value(Metric::Cpc, 0.25), "0.25");
+        assert_eq!(axis_value(Metric::Ctr, 0.0186), "1.9%");
+        assert_eq!(axis_value(Metric::Roas, 2.53), "2.5×");
+    }
+
     use super::*;
 
     #[test]

@@ -2,7 +2,8 @@
 //! with the same counts, rejects and unmapped accounts as a performance load.
 
 use super::entities::{EntityRow, parse_entity};
-use super::load::{LoadSpec, finish_run, start_run, store_rejects};
+use super::load::LoadSpec;
+use super::run_log::{finish_run, start_run, store_rejects};
 use super::{Reject, RunReport};
 use crate::Result;
 use crate::db::Database;
@@ -20,7 +21,7 @@ pub(crate) async fn load_entities(
 ) -> Result<RunReport> {
     let result = merge_all(db, scope, spec, stream, lines).await;
     if let Err(e) = &result {
-        super::load::record_failure(db, scope, spec, e).await;
+        super::run_log::record_failure(db, scope, spec, e).await;
     }
     result
 }

@@ -44,6 +44,8 @@ mod rollups;
 #[cfg(feature = "ssr")]
 mod row;
 #[cfg(feature = "ssr")]
+mod run_log;
+#[cfg(feature = "ssr")]
 mod runs;
 #[cfg(feature = "ssr")]
 mod settings;

@@ -1,8 +1,8 @@
 //! A load's run record: the run row started in the load's transaction, its rejected rows, its
 //! counts and window when it finishes, and a failed load recorded on its own after the rollback.
 
-use super::load::LoadSpec;
 use super::RunReport;
+use super::load::LoadSpec;
 use crate::db::Database;
 use crate::tenancy::TenantScope;
 use crate::{Error, Result};

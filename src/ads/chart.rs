@@ -119,6 +119,8 @@ fn draw<'a>(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn axis_labels_are_consistent_within_an_axis() {
         let spend =
@@ -128,8 +130,6 @@ mod tests {
         assert_eq!(axis_value(Metric::Ctr, 0.0186), "1.9%");
         assert_eq!(axis_value(Metric::Roas, 2.53), "2.5×");
     }
-
-    use super::*;
 
     #[test]
     fn a_series_draws_as_an_accessible_svg_with_gaps_for_missing_days() {

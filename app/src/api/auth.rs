@@ -187,11 +187,12 @@ pub(crate) mod ssr {
     const STARTED: &str = "started_at";
     /// Sessions end this long after log-in, however active (idle expiry is the session layer's).
     pub const ABSOLUTE_SECS: i64 = 14 * 24 * 3600;
-    /// When the session was last marked as in use. The session layer saves (and so moves the idle
-    /// expiry forward) only a session that changed: marking it at most this often keeps an active
-    /// session alive without a write on every request.
+    /// When the session was last marked as in use.
     const SEEN: &str = "seen_at";
-    pub const TOUCH_SECS: i64 = 3600;
+    /// The session layer saves (and so moves the idle expiry forward) only a session that
+    /// changed: marking it at most this often keeps an active session alive without a store
+    /// write on every request.
+    const TOUCH_SECS: i64 = 3600;
 
     async fn session() -> Result<Session, AppError> {
         leptos_axum::extract::<Session>().await.map_err(|e| {

@@ -13,7 +13,7 @@ command -v hey >/dev/null || { apt-get install -y -q hey >/dev/null || sudo apt-
 
 echo "== building the release server"
 cargo build --release -q -p server --bin cadence
-cargo leptos build -q >/dev/null 2>&1 || cargo leptos build
+cargo leptos build --split -q >/dev/null 2>&1 || cargo leptos build --split
 bin="$CARGO_TARGET_DIR/release/cadence"
 
 work="$(mktemp -d)"

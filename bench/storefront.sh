@@ -13,7 +13,7 @@ done
 
 echo "== building the release server (first build takes several minutes)"
 cargo build --release -q -p server --bin cadence
-cargo leptos build -q >/dev/null 2>&1 || cargo leptos build
+cargo leptos build --split -q >/dev/null 2>&1 || cargo leptos build --split
 
 work="$(mktemp -d)"
 chmod 755 "$work"   # the cluster runs as the postgres user

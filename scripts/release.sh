@@ -16,7 +16,7 @@ if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
 fi
 export PATH="$tools/node_modules/.bin:$PATH"
 
-cargo leptos build --release
+cargo leptos build --release --split
 pkg="$CARGO_TARGET_DIR/site/pkg"
 # Brotli (what browsers are served, quality 11) from PyPI's brotli, kept with the other tools.
 PYTHONPATH="$tools/py" python3 -c 'import brotli' 2>/dev/null || python3 -m pip install -q --target "$tools/py" brotli >/dev/null

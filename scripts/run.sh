@@ -6,7 +6,7 @@ CADENCE_BOOTSTRAP_BROWSER=0 CADENCE_BOOTSTRAP_NPM=0 ./scripts/bootstrap.sh
 source scripts/env.sh
 
 echo "[run] building (debug; first build takes several minutes)"
-cargo leptos build
+cargo leptos build --split
 
 addr="${CADENCE_ADDR:-127.0.0.1:3000}"
 port="${addr##*:}"

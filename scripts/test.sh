@@ -33,7 +33,7 @@ step "clippy (browser side)"
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "build (cargo leptos)"
-cargo leptos build
+cargo leptos build --split
 
 step "unit and integration tests (real PostgreSQL)"
 export CADENCE_TEST_PG_DIR="$work/pg"

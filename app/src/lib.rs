@@ -11,6 +11,7 @@ pub mod api;
 pub mod charts;
 pub mod components;
 pub mod error;
+pub mod nav;
 pub mod pages;
 pub mod url;
 
@@ -78,7 +79,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // The storefront is complete as server-rendered HTML with plain forms: visitors
                 // download no script and no wasm.
-                {(site == SiteKind::Platform).then(|| view! { <HydrationScripts options /> })}
+                {(site == SiteKind::Platform).then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body data-site=site.as_str()>
@@ -111,22 +112,20 @@ pub(crate) fn provide_app_context() {
     provide_meta_context();
 }
 
-/// The wasm entry point: hydrates whichever app the server rendered.
+/// The wasm entry point. The pages are rendered on the server; only their islands (the parts
+/// that react in the browser) hydrate, each from the props the server wrote into the page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let body = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body());
-    let site = body.as_ref().and_then(|b| b.get_attribute("data-site"));
-    match site.as_deref() {
-        Some("storefront") => leptos::mount::hydrate_body(StorefrontApp),
-        _ => leptos::mount::hydrate_body(PlatformApp),
-    }
-    // A marker for people and tests: interactive from here on.
-    if let Some(body) = body {
-        let _ = body.set_attribute("data-hydrated", "true");
+    leptos::mount::hydrate_islands();
+    // A server function that answers with a redirect (log in, log out, switch tenant) loads that
+    // page: there is no client-side router to hand it to.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(nav::go);
+    // Leptos hydrates the islands after this returns; the last one marks the page interactive.
+    // A page without islands is as interactive as it gets already.
+    if nav::islands_on_page() == 0 {
+        nav::mark_hydrated();
     }
 }
 

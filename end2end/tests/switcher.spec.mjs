@@ -10,6 +10,8 @@ test('the demo owner switches between two tenants with the keyboard', async ({ p
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.locator('[data-test="current-tenant"]')).toContainText('Blue Mountain Roasters');
   await expect(page.locator('[data-test="current-tenant-name"]')).toHaveText('Blue Mountain Roasters');
+  // Logging in loads the workspace page: the shortcut works once its islands have hydrated.
+  await hydrated(page);
 
   // Open with the keyboard, narrow the list on the server, choose with Enter.
   await page.keyboard.press('Control+k');

@@ -5,8 +5,9 @@ use crate::components::form_error;
 use leptos::prelude::*;
 
 /// Shown only when there is something to answer or a session to watch.
-#[component]
+#[island(lazy)]
 pub fn AccessRequests() -> impl IntoView {
+    crate::nav::island_ready();
     let answer = ServerAction::<AnswerAccessRequest>::new();
     let end = ServerAction::<EndAccessRequest>::new();
     let list = Resource::new(

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use std::time::Duration;
 
 /// The landing page's address checker: an input and its live answer.
-#[component]
+#[island(lazy)]
 pub fn SlugChecker() -> impl IntoView {
+    crate::nav::island_ready();
     let input = RwSignal::new(String::new());
     view! {
         <form class="slug-checker" on:submit=|ev| ev.prevent_default()>
@@ -59,12 +60,13 @@ pub fn SlugStatus(#[prop(into)] value: Signal<String>) -> impl IntoView {
         set_pending.set(true);
         set_timeout(
             move || {
-                if generation.get_value() != this {
+                // The field may be gone by now (the wizard moved to another step).
+                if generation.try_get_value() != Some(this) {
                     return;
                 }
                 leptos::task::spawn_local(async move {
                     let answer = check_slug(value).await;
-                    if generation.get_value() == this {
+                    if generation.try_get_value() == Some(this) {
                         set_pending.set(false);
                         set_result.set(Some(answer.unwrap_or_else(|e| SlugCheck {
                             state: SlugState::Invalid,

@@ -4,12 +4,11 @@
 
 use crate::api::tenant::{SwitchTenant, load_switcher, search_tenants};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
-#[component]
+#[island]
 pub fn TenantSwitcher() -> impl IntoView {
-    let location = use_location();
-    let state = Resource::new(move || location.pathname.get(), |_| load_switcher());
+    crate::nav::island_ready();
+    let state = Resource::new(|| (), |_| load_switcher());
     let (open, set_open) = signal(false);
     let (query, set_query) = signal(String::new());
     let (active, set_active) = signal(0usize);

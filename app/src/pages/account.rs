@@ -9,11 +9,11 @@ use crate::api::tenant::{SwitchTenant, load_security_events, load_tenant_overvie
 use crate::api::{MailView, dev_mailbox};
 use crate::components::{AccessRequests, form_error};
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use crate::pages::security::SecurityPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
 #[component]
 fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
@@ -26,8 +26,9 @@ fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn SignUpPage() -> impl IntoView {
+    crate::nav::island_ready();
     let action = ServerAction::<SignUp>::new();
     view! {
         <AuthCard title="Create your account">
@@ -43,13 +44,14 @@ pub fn SignUpPage() -> impl IntoView {
                 {form_error(action.value())}
                 <button class="button button--block" type="submit">"Create account"</button>
             </ActionForm>
-            <p class="auth-card__alt">"Already have an account? " <A href="/login">"Log in"</A></p>
+            <p class="auth-card__alt">"Already have an account? " <a href="/login">"Log in"</a></p>
         </AuthCard>
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn CheckEmailPage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let to = move || query.read().get("to").unwrap_or_default();
     let reset = move || query.read().get("reason").as_deref() == Some("reset");
@@ -62,13 +64,14 @@ pub fn CheckEmailPage() -> impl IntoView {
                     format!("We have sent a confirmation link to {}. Open it to activate your account.", to())
                 }}
             </p>
-            <p class="muted">"No email? Check your spam folder, or "<A href="/login">"log in"</A>" to get a new link."</p>
+            <p class="muted">"No email? Check your spam folder, or "<a href="/login">"log in"</a>" to get a new link."</p>
         </AuthCard>
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn VerifyPage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let result = Resource::new(
         move || query.read().get("token").unwrap_or_default(),
@@ -81,7 +84,7 @@ pub fn VerifyPage() -> impl IntoView {
                     match result.await {
                         Ok(()) => view! {
                             <p class="alert alert--ok" data-test="verified">"Your email address is confirmed."</p>
-                            <A href="/login" attr:class="button button--block">"Log in"</A>
+                            <a href="/login" class="button button--block">"Log in"</a>
                         }.into_any(),
                         Err(e) => view! {
                             <p class="alert alert--error" data-test="form-error">{e.to_string()}</p>
@@ -93,8 +96,9 @@ pub fn VerifyPage() -> impl IntoView {
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn LogInPage() -> impl IntoView {
+    crate::nav::island_ready();
     let action = ServerAction::<LogIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -113,14 +117,15 @@ pub fn LogInPage() -> impl IntoView {
                 {form_error(action.value())}
                 <button class="button button--block" type="submit">"Log in"</button>
             </ActionForm>
-            <p class="auth-card__alt"><A href="/forgot">"Forgot your password?"</A></p>
-            <p class="auth-card__alt">"New to Cadence? " <A href="/signup">"Create an account"</A></p>
+            <p class="auth-card__alt"><a href="/forgot">"Forgot your password?"</a></p>
+            <p class="auth-card__alt">"New to Cadence? " <a href="/signup">"Create an account"</a></p>
         </AuthCard>
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn ForgotPage() -> impl IntoView {
+    crate::nav::island_ready();
     let action = ServerAction::<ForgotPassword>::new();
     view! {
         <AuthCard title="Reset your password">
@@ -135,8 +140,9 @@ pub fn ForgotPage() -> impl IntoView {
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn ResetPage() -> impl IntoView {
+    crate::nav::island_ready();
     let action = ServerAction::<ResetPassword>::new();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
@@ -155,11 +161,11 @@ pub fn ResetPage() -> impl IntoView {
     }
 }
 
-/// The signed-in home: who you are, your account, and log-out.
+/// The signed-in home: who you are, your account, and log-out. Rendered on the server; the
+/// panels with forms that answer in place are islands.
 #[component]
 pub fn AppHomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| who_am_i());
-    let change = ServerAction::<ChangePassword>::new();
     let log_out = ServerAction::<LogOut>::new();
     let tenant_data = TenantData::new();
     let setup = Resource::new(|| (), |_| load_setup_info());
@@ -198,31 +204,44 @@ pub fn AppHomePage() -> impl IntoView {
                             </div>
                             <TenantPanel data=tenant_data />
                         </section>
-                        <AccessRequests />
-                        <SecurityPanel />
-                        <section class="panel panel--narrow">
-                            <h2>"Change password"</h2>
-                            <p class="muted">"Changing it signs you out everywhere else."</p>
-                            <ActionForm action=change attr:class="form">
-                                <label for="current">"Current password"</label>
-                                <input id="current" name="current" type="password" autocomplete="current-password" required />
-                                <label for="new-password">"New password"</label>
-                                <input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required />
-                                <label for="confirm">"Repeat the new password"</label>
-                                <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="12" required />
-                                {form_error(change.value())}
-                                <Show when=move || matches!(change.value().get(), Some(Ok(())))>
-                                    <p class="alert alert--ok" data-test="password-changed">"Password changed. Other sessions have been signed out."</p>
-                                </Show>
-                                <button class="button" type="submit">"Change password"</button>
-                            </ActionForm>
-                        </section>
                     }.into_any(),
                     Ok(None) | Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/app" /> }.into_any(),
                     Err(e) => view! { <p class="alert alert--error">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+        // Islands with their own resources stay outside the suspense above: the server numbers an
+        // island's resources as it renders them, the browser in page order, and the two orders
+        // only agree for islands rendered in the page's first pass.
+        <AccessRequests />
+        <SecurityPanel />
+        <ChangePasswordPanel />
+    }
+}
+
+/// Changing the password, answered in place.
+#[island(lazy)]
+fn ChangePasswordPanel() -> impl IntoView {
+    crate::nav::island_ready();
+    let change = ServerAction::<ChangePassword>::new();
+    view! {
+        <section class="panel panel--narrow">
+            <h2>"Change password"</h2>
+            <p class="muted">"Changing it signs you out everywhere else."</p>
+            <ActionForm action=change attr:class="form">
+                <label for="current">"Current password"</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required />
+                <label for="new-password">"New password"</label>
+                <input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required />
+                <label for="confirm">"Repeat the new password"</label>
+                <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="12" required />
+                {form_error(change.value())}
+                <Show when=move || matches!(change.value().get(), Some(Ok(())))>
+                    <p class="alert alert--ok" data-test="password-changed">"Password changed. Other sessions have been signed out."</p>
+                </Show>
+                <button class="button" type="submit">"Change password"</button>
+            </ActionForm>
+        </section>
     }
 }
 
@@ -315,14 +334,14 @@ fn TenantPanel(data: TenantData) -> impl IntoView {
                                 <p class="muted">{format!("You are {}", o.access)}</p>
                                 <p>"Storefront: "<a href=format!("http://{}", o.storefront)>{o.storefront.clone()}</a></p>
                                 <div class="button-row">
-                                    <A href="/app/sales" attr:class="button button--small" attr:data-test="sales-link">"Sales"</A>
-                                    <A href="/app/catalog" attr:class="button button--secondary button--small" attr:data-test="catalog-link">"Catalog"</A>
-                                    <A href="/app/team" attr:class="button button--secondary button--small" attr:data-test="team-link">"Team"</A>
-                                    <A href="/app/data" attr:class="button button--secondary button--small" attr:data-test="data-link">"Ad data"</A>
-                                    <A href="/app/performance" attr:class="button button--secondary button--small">"Performance"</A>
-                                    <A href="/app/admin" attr:class="button button--secondary button--small" attr:data-test="admin-link">"Admin"</A>
+                                    <a href="/app/sales" class="button button--small" data-test="sales-link">"Sales"</a>
+                                    <a href="/app/catalog" class="button button--secondary button--small" data-test="catalog-link">"Catalog"</a>
+                                    <a href="/app/team" class="button button--secondary button--small" data-test="team-link">"Team"</a>
+                                    <a href="/app/data" class="button button--secondary button--small" data-test="data-link">"Ad data"</a>
+                                    <a href="/app/performance" class="button button--secondary button--small">"Performance"</a>
+                                    <a href="/app/admin" class="button button--secondary button--small" data-test="admin-link">"Admin"</a>
                                     {o.is_agency.then(|| view! {
-                                        <A href="/app/clients" attr:class="button button--secondary button--small" attr:data-test="clients-link">"Clients"</A>
+                                        <a href="/app/clients" class="button button--secondary button--small" data-test="clients-link">"Clients"</a>
                                     })}
                                 </div>
                                 <ActionForm action=another attr:class="tenant-card__new">
@@ -376,8 +395,9 @@ fn linkify(text: String) -> impl IntoView {
 }
 
 /// Development mailbox: what Cadence would have emailed, with working links.
-#[component]
+#[island(lazy)]
 pub fn MailboxPage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let mail = Resource::new(move || query.read().get("to"), dev_mailbox);
     view! {

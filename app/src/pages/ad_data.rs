@@ -6,13 +6,15 @@ use super::ad_upload::UploadPanel;
 use crate::api::ads::{MapAdAccount, load_ad_data, load_run};
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
-#[component]
+#[island(lazy)]
 pub fn AdDataPage() -> impl IntoView {
+    crate::nav::island_ready();
     let map = ServerAction::<MapAdAccount>::new();
     let uploads = RwSignal::new(0u32);
     let data = Resource::new(
@@ -25,7 +27,7 @@ pub fn AdDataPage() -> impl IntoView {
     let format = RwSignal::new("csv:meta".to_string());
     view! {
         <Title text="Ad data — Cadence" />
-        <p class="crumbs"><A href="/app">"← Workspace"</A></p>
+        <p class="crumbs"><a href="/app">"← Workspace"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let d = match data.await {
@@ -126,7 +128,7 @@ pub fn RunPage() -> impl IntoView {
     );
     view! {
         <Title text="Load report — Cadence" />
-        <p class="crumbs"><A href="/app/data">"← Ad data"</A></p>
+        <p class="crumbs"><a href="/app/data">"← Ad data"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match run.await {

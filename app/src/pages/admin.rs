@@ -7,21 +7,21 @@ use crate::api::admin::{
 };
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
 
 /// The admin panel's tabs.
 #[component]
 pub fn AdminNav(current: &'static str) -> impl IntoView {
     let tab = move |href: &'static str, label: &'static str, key: &'static str| {
         view! {
-            <A href=href attr:class=if key == current { "tabs__tab tabs__tab--current" } else { "tabs__tab" }
-               attr:aria-current=if key == current { Some("page") } else { None }>{label}</A>
+            <a href=href class=if key == current { "tabs__tab tabs__tab--current" } else { "tabs__tab" }
+               aria-current=if key == current { Some("page") } else { None }>{label}</a>
         }
     };
     view! {
-        <p class="crumbs"><A href="/app">"← Your workspace"</A></p>
+        <p class="crumbs"><a href="/app">"← Your workspace"</a></p>
         <nav class="tabs" aria-label="Admin">
             {tab("/app/admin/workspace", "Workspace & plan", "workspace")}
             {tab("/app/admin/credentials", "Credentials", "credentials")}
@@ -45,8 +45,9 @@ fn blocked(e: AppError, next: &'static str) -> AnyView {
 }
 
 /// Platform credentials: each slot shows only "set on … by …, ending in …".
-#[component]
+#[island(lazy)]
 pub fn CredentialsPage() -> impl IntoView {
+    crate::nav::island_ready();
     let save = ServerAction::<SaveCredential>::new();
     let remove = ServerAction::<RemoveCredential>::new();
     let list = Resource::new(
@@ -117,8 +118,9 @@ pub fn CredentialsPage() -> impl IntoView {
 }
 
 /// API keys: create (shown once), list with last use, revoke at once.
-#[component]
+#[island(lazy)]
 pub fn ApiKeysPage() -> impl IntoView {
+    crate::nav::island_ready();
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
     let page = Resource::new(
@@ -223,8 +225,9 @@ pub fn ApiKeysPage() -> impl IntoView {
 }
 
 /// The workspace's name and time zone, and what its plan includes.
-#[component]
+#[island(lazy)]
 pub fn WorkspacePage() -> impl IntoView {
+    crate::nav::island_ready();
     let save = ServerAction::<SaveWorkspace>::new();
     let page = Resource::new(move || save.version().get(), |_| load_workspace());
     view! {

@@ -3,15 +3,16 @@
 
 use crate::api::audit::load_audit;
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use crate::pages::admin::AdminNav;
 use crate::url::encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
-#[component]
+#[island(lazy)]
 pub fn AuditPage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let field = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
     let page = Resource::new(
@@ -68,7 +69,7 @@ pub fn AuditPage() -> impl IntoView {
                     <input id="f-to" name="to" type="date" prop:value=move || field("to") />
                 </div>
                 <button class="button" type="submit">"Filter"</button>
-                <A href="/app/admin/audit" attr:class="button button--ghost">"Clear"</A>
+                <a href="/app/admin/audit" class="button button--ghost">"Clear"</a>
             </form>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -7,11 +7,11 @@ use crate::api::commerce::{
 };
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use cadence::media::app_media_url;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
 const PAGE_SIZE: usize = 10;
 
@@ -72,8 +72,9 @@ fn select(
     rows
 }
 
-#[component]
+#[island(lazy)]
 pub fn CatalogPage() -> impl IntoView {
+    crate::nav::island_ready();
     let save = ServerAction::<SaveCatalogItem>::new();
     let archive = ServerAction::<SetItemArchived>::new();
     let remove = ServerAction::<RemoveMedia>::new();
@@ -91,7 +92,7 @@ pub fn CatalogPage() -> impl IntoView {
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     view! {
         <Title text="Catalog — Cadence" />
-        <p class="crumbs"><A href="/app/sales">"← Sales"</A></p>
+        <p class="crumbs"><a href="/app/sales">"← Sales"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the catalog…"</p> }>
             {move || Suspend::new(async move {
                 let c = match items.await {

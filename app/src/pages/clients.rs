@@ -5,14 +5,15 @@ use crate::api::onboarding::{CreateClient, load_clients};
 use crate::api::tenant::SwitchTenant;
 use crate::components::{SlugStatus, form_error};
 use crate::error::AppError;
+use crate::nav::Redirect;
 use cadence::money::CURRENCIES;
 use cadence::onboarding::TIME_ZONES;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
 
-#[component]
+#[island(lazy)]
 pub fn ClientsPage() -> impl IntoView {
+    crate::nav::island_ready();
     let create = ServerAction::<CreateClient>::new();
     let switch = ServerAction::<SwitchTenant>::new();
     let clients = Resource::new(move || create.version().get(), |_| load_clients());
@@ -31,7 +32,7 @@ pub fn ClientsPage() -> impl IntoView {
     });
     view! {
         <Title text="Clients — Cadence" />
-        <p class="crumbs"><A href="/app">"← Your workspace"</A></p>
+        <p class="crumbs"><a href="/app">"← Your workspace"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading clients…"</p> }>
             {move || Suspend::new(async move {
                 let view = match clients.await {

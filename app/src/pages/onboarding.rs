@@ -5,16 +5,17 @@ use crate::api::auth::LogOut;
 use crate::api::onboarding::{load_onboarding, save_onboarding_step};
 use crate::components::SlugStatus;
 use crate::error::AppError;
+use crate::nav::Redirect;
 use cadence::onboarding::{
     FieldError, FieldSpec, Fields, Go, Kind, PROFILE_STEP, SaveOutcome, StepAnswer, StepSpec,
     WizardState, social_network, steps_for,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
-#[component]
+#[island(lazy)]
 pub fn OnboardingPage() -> impl IntoView {
+    crate::nav::island_ready();
     let state = Resource::new(|| (), |_| load_onboarding());
     let log_out = ServerAction::<LogOut>::new();
     view! {

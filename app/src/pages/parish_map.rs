@@ -58,13 +58,14 @@ fn short(metric: Metric, v: f64) -> String {
 /// (code, name, value text, value, colour) for each mapped parish.
 type Shade = (String, String, String, Option<f64>, &'static str);
 
-#[component]
+#[island]
 pub fn ParishMap(
     regions: Vec<RegionView>,
     metric: Metric,
     has_conversions: bool,
     query: PerfQuery,
 ) -> impl IntoView {
+    crate::nav::island_ready();
     let metric = if available(metric, has_conversions) {
         metric
     } else {
@@ -240,7 +241,6 @@ mod hydrate {
         let painted: Rc<RefCell<Vec<(JsValue, String)>>> = Rc::default();
         let on_each = {
             let painted = painted.clone();
-            let navigate = leptos_router::hooks::use_navigate();
             Closure::<dyn Fn(JsValue, JsValue)>::new(move |feature: JsValue, layer: JsValue| {
                 let Some((code, name, text, _, _)) = find(&feature) else {
                     return;
@@ -251,8 +251,11 @@ mod hydrate {
                     &[JsValue::from_str(&format!("{name}: {text}"))],
                 );
                 let href = query.with("region", &code);
-                let navigate = navigate.clone();
-                let click = Closure::<dyn Fn()>::new(move || navigate(&href, Default::default()));
+                let click = Closure::<dyn Fn()>::new(move || {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_href(&href);
+                    }
+                });
                 call(
                     &layer,
                     "on",

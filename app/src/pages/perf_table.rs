@@ -2,7 +2,7 @@
 //! choose columns, pages of 10, a link down to the next level, and a CSV of what it shows. Sorting
 //! and ratios use the exact sums; a ratio over zero shows "—".
 
-use crate::api::performance::PerfRow;
+use crate::api::performance::{PerfQuery, PerfRow};
 use cadence::ads::Metric;
 use leptos::prelude::*;
 
@@ -106,20 +106,22 @@ fn data_uri(text: &str) -> String {
     format!("data:text/csv;charset=utf-8,{}", crate::url::encode(text))
 }
 
-#[component]
+#[island]
 pub fn PerfTable(
     rows: Vec<PerfRow>,
     /// What the rows are ("campaigns", "ad sets", "ads"), for labels and the file name.
-    what: &'static str,
-    /// Where a row's name links to, if anywhere.
+    what: String,
+    /// Where a row's name links to, if anywhere: the dashboard's query with this key set to the id.
     #[prop(optional)]
-    link: Option<Callback<String, String>>,
-    test: &'static str,
+    link: Option<(PerfQuery, String)>,
+    test: String,
     /// Whether the plan includes CSV exports; without, the button says so instead.
-    #[prop(default = true)]
     export: bool,
 ) -> impl IntoView {
+    crate::nav::island_ready();
     let rows = StoredValue::new(rows);
+    let what_s = StoredValue::new(what.clone());
+    let link = StoredValue::new(link);
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new((Col::M(Metric::Spend), false));
     let page = RwSignal::new(0usize);
@@ -234,7 +236,7 @@ pub fn PerfTable(
                             let start = page.get().min(pages() - 1) * PAGE;
                             let rows: Vec<PerfRow> = selected.with(|s| s.iter().skip(start).take(PAGE).cloned().collect());
                             if rows.is_empty() {
-                                return view! { <tr><td colspan=cols.len() class="muted empty">{format!("No {what} match.")}</td></tr> }.into_any();
+                                return view! { <tr><td colspan=cols.len() class="muted empty">{format!("No {} match.", what_s.get_value())}</td></tr> }.into_any();
                             }
                             rows.into_iter().map(|r| {
                                 let cols = cols.clone();
@@ -242,9 +244,9 @@ pub fn PerfTable(
                                     <tr data-test="perf-row">
                                         {cols.into_iter().map(|c| {
                                             let text = cell(&r, c);
-                                            match (c, link) {
-                                                (Col::Name, Some(link)) => view! {
-                                                    <td><a href=link.run(r.id.clone())>{text}</a></td>
+                                            match (c, link.get_value()) {
+                                                (Col::Name, Some((q, key))) => view! {
+                                                    <td><a href=q.with(&key, &r.id)>{text}</a></td>
                                                 }.into_any(),
                                                 (Col::M(_), _) => view! { <td class="num">{text}</td> }.into_any(),
                                                 _ => view! { <td>{text}</td> }.into_any(),
@@ -261,6 +263,7 @@ pub fn PerfTable(
                 <span class="muted" data-test=format!("{test}-count")>{move || {
                     let n = selected.with(Vec::len);
                     let start = page.get().min(pages() - 1) * PAGE;
+                    let what = what_s.get_value();
                     if n == 0 { format!("0 {what}") } else { format!("{}–{} of {n} {what}", start + 1, (start + PAGE).min(n)) }
                 }}</span>
                 <button type="button" class="button button--secondary button--small"

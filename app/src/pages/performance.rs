@@ -184,14 +184,8 @@ fn Filters(v: PerformanceView, range: String) -> impl IntoView {
 
 #[component]
 fn Body(v: PerformanceView, metric: Metric, q: PerfQuery) -> impl IntoView {
-    let campaign_link = {
-        let q = q.clone();
-        Callback::new(move |id: String| q.with("campaign", &id))
-    };
-    let adset_link = {
-        let q = q.clone();
-        Callback::new(move |id: String| q.with("adset", &id))
-    };
+    let campaign_link = (q.clone(), "campaign".to_string());
+    let adset_link = (q.clone(), "adset".to_string());
     view! {
         {v.kpis.iter().map(|(currency, cards)| view! {
             <section class="kpis" data-test="kpis" aria-label=format!("Totals in {currency}")>
@@ -236,18 +230,18 @@ fn Body(v: PerformanceView, metric: Metric, q: PerfQuery) -> impl IntoView {
                         {v.adset_name.clone().map(|a| view! { " › "{a} })}</p>
                     {v.adset_name.is_none().then(|| view! {
                         <h2>"Ad sets"</h2>
-                        <PerfTable rows=v.adsets.clone() what="ad sets" link=adset_link test="adsets" export=v.csv_export />
+                        <PerfTable rows=v.adsets.clone() what="ad sets".to_string() link=adset_link test="adsets".to_string() export=v.csv_export />
                     })}
                     <h2>"Ads"</h2>
                     <p class="muted">"Each ad with its numbers over the range: the creative view."</p>
-                    <PerfTable rows=v.ads.clone() what="ads" test="ads" export=v.csv_export />
+                    <PerfTable rows=v.ads.clone() what="ads".to_string() test="ads".to_string() export=v.csv_export />
                 </section>
             }.into_any()
         } else {
             view! {
                 <section class="panel">
                     <h2>"Campaigns"</h2>
-                    <PerfTable rows=v.campaigns.clone() what="campaigns" link=campaign_link test="campaigns" export=v.csv_export />
+                    <PerfTable rows=v.campaigns.clone() what="campaigns".to_string() link=campaign_link test="campaigns".to_string() export=v.csv_export />
                 </section>
             }.into_any()
         }}

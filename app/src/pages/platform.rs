@@ -153,8 +153,9 @@ fn HomePage() -> impl IntoView {
 }
 
 /// Operators' view of the running system, read live from the database.
-#[component]
+#[island(lazy)]
 fn StatusPage() -> impl IntoView {
+    crate::nav::island_ready();
     let status = Resource::new(|| (), |_| load_system_status());
     let refresh = move |_| status.refetch();
     view! {

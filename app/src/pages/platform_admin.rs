@@ -7,11 +7,11 @@ use crate::api::platform_admin::{
 };
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use crate::url::encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
 fn platform_nav(current: &'static str) -> impl IntoView {
     let class = move |k: &str| {
@@ -23,8 +23,8 @@ fn platform_nav(current: &'static str) -> impl IntoView {
     };
     view! {
         <nav class="tabs" aria-label="Platform admin">
-            <A href="/platform" exact=true attr:class=class("tenants")>"Tenants"</A>
-            <A href="/platform/access" attr:class=class("access")>"Support access"</A>
+            <a href="/platform" class=class("tenants")>"Tenants"</a>
+            <a href="/platform/access" class=class("access")>"Support access"</a>
         </nav>
     }
 }
@@ -42,8 +42,9 @@ fn refused(e: AppError, next: &str) -> AnyView {
 }
 
 /// Every tenant: search, status, plan, members, usage; suspend, reactivate, change plan.
-#[component]
+#[island(lazy)]
 pub fn PlatformTenantsPage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let field = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
     let suspend = ServerAction::<SuspendTenant>::new();
@@ -181,8 +182,9 @@ pub fn PlatformTenantsPage() -> impl IntoView {
 
 /// Support access: ask a tenant's member for access (with a reason), follow the answers, and start
 /// an approved session.
-#[component]
+#[island(lazy)]
 pub fn PlatformAccessPage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let tenant = move || query.with(|q| q.get("tenant").unwrap_or_default());
     let request = ServerAction::<RequestImpersonation>::new();

@@ -5,24 +5,31 @@ use crate::api::commerce::ChangeRecordStatus;
 use crate::api::record::{TouchView, load_record};
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
 use crate::pages::sales::StatusActions;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn RecordPage() -> impl IntoView {
     let params = use_params_map();
+    let (kind, id) = params.with_untracked(|p| {
+        (
+            p.get("kind").unwrap_or_default(),
+            p.get("id").unwrap_or_default(),
+        )
+    });
+    view! { <RecordView kind id /> }
+}
+
+/// The record and its workflow: an island, so the status actions work in place.
+#[island(lazy)]
+fn RecordView(kind: String, id: String) -> impl IntoView {
+    crate::nav::island_ready();
     let change = ServerAction::<ChangeRecordStatus>::new();
     let record = Resource::new(
-        move || {
-            (
-                params.read().get("kind").unwrap_or_default(),
-                params.read().get("id").unwrap_or_default(),
-                change.version().get(),
-            )
-        },
+        move || (kind.clone(), id.clone(), change.version().get()),
         |(kind, id, _)| async move {
             let id = cadence::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
             load_record(kind, id).await
@@ -35,7 +42,7 @@ pub fn RecordPage() -> impl IntoView {
                     Ok(r) => r,
                     Err(AppError::Unauthenticated) => return view! { <Redirect path="/login?next=/app/sales" /> }.into_any(),
                     Err(e) => return view! {
-                        <p class="crumbs"><A href="/app/sales">"← Sales"</A></p>
+                        <p class="crumbs"><a href="/app/sales">"← Sales"</a></p>
                         <p class="alert alert--warn" data-test="denied">{e.to_string()}</p>
                     }.into_any(),
                 };

@@ -6,18 +6,19 @@ use crate::api::commerce::{
 };
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
 fn q(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get(name).unwrap_or_default()
 }
 
-#[component]
+#[island(lazy)]
 pub fn SalesPage() -> impl IntoView {
+    crate::nav::island_ready();
     let (kind, status, from, to, channel) =
         (q("kind"), q("status"), q("from"), q("to"), q("channel"));
     let kind = move || {
@@ -61,7 +62,7 @@ pub fn SalesPage() -> impl IntoView {
     };
     view! {
         <Title text="Sales — Cadence" />
-        <p class="crumbs"><A href="/app">"← Your workspace"</A></p>
+        <p class="crumbs"><a href="/app">"← Your workspace"</a></p>
         <section class="panel">
             <div class="panel__head">
                 <div>
@@ -69,8 +70,8 @@ pub fn SalesPage() -> impl IntoView {
                     <p class="muted">"Orders, donations and pledges, attributed to the channel of the visit that converted."</p>
                 </div>
                 <div class="button-row">
-                    <A href="/app/catalog" attr:class="button button--secondary button--small">"Catalog"</A>
-                    <A href="/app/storefront" attr:class="button button--secondary button--small" attr:data-test="storefront-settings-link">"Storefront settings"</A>
+                    <a href="/app/catalog" class="button button--secondary button--small">"Catalog"</a>
+                    <a href="/app/storefront" class="button button--secondary button--small" data-test="storefront-settings-link">"Storefront settings"</a>
                 </div>
             </div>
             <form method="get" class="filters" data-test="filters">

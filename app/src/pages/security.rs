@@ -4,9 +4,9 @@
 use crate::api::auth::LogInCode;
 use crate::api::mfa::{BeginMfa, ConfirmMfa, DisableMfa, NewRecoveryCodes, load_mfa};
 use crate::components::{StepUpForm, form_error};
+use crate::nav::query_map as use_query_map;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// Only same-site paths may be where a confirmation goes on to.
 fn same_site(next: String) -> String {
@@ -18,8 +18,9 @@ fn same_site(next: String) -> String {
 }
 
 /// After the password: the code from the authenticator app, or a recovery code.
-#[component]
+#[island(lazy)]
 pub fn LogInCodePage() -> impl IntoView {
+    crate::nav::island_ready();
     let action = ServerAction::<LogInCode>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -43,8 +44,9 @@ pub fn LogInCodePage() -> impl IntoView {
 }
 
 /// Before a download that needs a fresh code: confirm, then go on to it.
-#[component]
+#[island(lazy)]
 pub fn ConfirmPage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let next = move || same_site(query.read().get("next").unwrap_or_default());
     let mfa = Resource::new(|| (), |_| load_mfa());
@@ -95,8 +97,9 @@ fn recovery_codes(codes: Vec<String>) -> impl IntoView {
 }
 
 /// Two-factor on the home page: set up, new recovery codes, turn off.
-#[component]
+#[island(lazy)]
 pub fn SecurityPanel() -> impl IntoView {
+    crate::nav::island_ready();
     let begin = ServerAction::<BeginMfa>::new();
     let confirm = ServerAction::<ConfirmMfa>::new();
     let fresh = ServerAction::<NewRecoveryCodes>::new();

@@ -4,14 +4,15 @@
 use crate::api::commerce::{RemoveMedia, SaveStorefrontSettings, load_storefront_settings};
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use cadence::media::app_media_url;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
-#[component]
+#[island(lazy)]
 pub fn StorefrontSettingsPage() -> impl IntoView {
+    crate::nav::island_ready();
     let save = ServerAction::<SaveStorefrontSettings>::new();
     let remove = ServerAction::<RemoveMedia>::new();
     let settings = Resource::new(
@@ -22,7 +23,7 @@ pub fn StorefrontSettingsPage() -> impl IntoView {
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     view! {
         <Title text="Storefront settings — Cadence" />
-        <p class="crumbs"><A href="/app/sales">"← Sales"</A></p>
+        <p class="crumbs"><a href="/app/sales">"← Sales"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let s = match settings.await {

@@ -6,14 +6,15 @@ use crate::api::team::{
 };
 use crate::components::form_error;
 use crate::error::AppError;
+use crate::nav::Redirect;
+use crate::nav::query_map as use_query_map;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_query_map;
 
 /// Members and their roles; invitations for those who may manage the team.
-#[component]
+#[island(lazy)]
 pub fn TeamPage() -> impl IntoView {
+    crate::nav::island_ready();
     let invite = ServerAction::<InviteMember>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
@@ -33,7 +34,7 @@ pub fn TeamPage() -> impl IntoView {
     );
     view! {
         <Title text="Team — Cadence" />
-        <p class="crumbs"><A href="/app">"← Your workspace"</A></p>
+        <p class="crumbs"><a href="/app">"← Your workspace"</a></p>
         <Suspense fallback=|| view! { <p class="muted">"Loading the team…"</p> }>
             {move || Suspend::new(async move {
                 let t = match team.await {
@@ -171,8 +172,9 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 /// What an invitation link opens: who invites you to what, and how to accept.
-#[component]
+#[island(lazy)]
 pub fn InvitePage() -> impl IntoView {
+    crate::nav::island_ready();
     let query = use_query_map();
     let accept = ServerAction::<AcceptInvitation>::new();
     let join = ServerAction::<JoinWithInvitation>::new();

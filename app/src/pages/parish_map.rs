@@ -251,11 +251,7 @@ mod hydrate {
                     &[JsValue::from_str(&format!("{name}: {text}"))],
                 );
                 let href = query.with("region", &code);
-                let click = Closure::<dyn Fn()>::new(move || {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_href(&href);
-                    }
-                });
+                let click = Closure::<dyn Fn()>::new(move || crate::nav::go(&href));
                 call(
                     &layer,
                     "on",

@@ -17,20 +17,6 @@ pub fn query_map() -> Memo<ParamsMap> {
     }
 }
 
-/// The page's path, without its query.
-pub fn pathname() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        window().location().pathname().unwrap_or_default()
-    }
-}
-
 /// Goes to `href` (a full page load in the browser; nothing on the server).
 pub fn go(href: &str) {
     #[cfg(not(feature = "ssr"))]

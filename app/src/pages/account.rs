@@ -245,8 +245,8 @@ fn ChangePasswordPanel() -> impl IntoView {
     }
 }
 
-/// The tenant panel's data, created at the page's top level (not inside a suspense) so the server
-/// and the browser create the resources in the same order.
+/// The tenant panel's data. The workspace page is rendered on the server only, so its "Switch"
+/// forms are plain posts that reload the page with the new tenant.
 #[derive(Clone, Copy)]
 struct TenantData {
     switch: ServerAction<SwitchTenant>,

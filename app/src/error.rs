@@ -31,6 +31,24 @@ pub enum AppError {
     MfaRequired,
 }
 
+impl AppError {
+    /// The HTTP status of this kind of failure: every kind carries its own, wherever it is built
+    /// (the server's answer takes it from the error on the wire).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::NotFound => 404,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden(_)
+            | AppError::Unavailable
+            | AppError::StepUp
+            | AppError::MfaRequired => 403,
+            AppError::Transport(_) => 502,
+            AppError::Internal => 500,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -68,20 +86,20 @@ impl From<cadence::Error> for AppError {
     /// Maps a core error to the wire, logging internal causes and setting the HTTP status.
     fn from(e: cadence::Error) -> Self {
         use http::StatusCode;
-        let (status, wire) = match e {
-            cadence::Error::Validation(m) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, AppError::Validation(m))
-            }
-            cadence::Error::NotFound => (StatusCode::NOT_FOUND, AppError::NotFound),
-            cadence::Error::Forbidden(r) => (StatusCode::FORBIDDEN, AppError::Forbidden(r)),
-            cadence::Error::Unavailable => (StatusCode::FORBIDDEN, AppError::Unavailable),
+        let wire = match e {
+            cadence::Error::Validation(m) => AppError::Validation(m),
+            cadence::Error::NotFound => AppError::NotFound,
+            cadence::Error::Forbidden(r) => AppError::Forbidden(r),
+            cadence::Error::Unavailable => AppError::Unavailable,
             internal => {
                 tracing::error!(error = %internal, "a server function failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+                AppError::Internal
             }
         };
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(status);
+            res.set_status(
+                StatusCode::from_u16(wire.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
         wire
     }

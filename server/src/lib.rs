@@ -5,6 +5,7 @@ pub mod admin_export;
 pub mod api_v1;
 pub mod config;
 pub mod database;
+pub mod fn_status;
 pub mod health;
 pub mod impersonation;
 pub mod ingest;

@@ -93,7 +93,7 @@ async fn private_no_store(
 }
 
 /// Both apps' routes, each path once: the shell renders whichever app the Host resolved to.
-fn route_list() -> Vec<AxumRouteListing> {
+pub fn route_list() -> Vec<AxumRouteListing> {
     let mut seen = HashSet::new();
     // The storefront first: its async (no-script) rendering mode wins for the shared "/".
     generate_route_list(StorefrontApp)
@@ -214,6 +214,9 @@ pub fn build_router(state: AppState) -> Router {
 
     let apps = apps
         .layer(axum::middleware::from_fn(private_no_store))
+        .layer(axum::middleware::from_fn(
+            crate::fn_status::status_from_error,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.db.clone(),
             crate::impersonation::resolve,

@@ -62,17 +62,7 @@ async fn an_analyst_is_denied_the_audit_log_with_a_reason_and_the_denial_is_audi
     let owner = app.member_of_new_tenant("Acme Analytics").await;
     let (analyst_id, analyst_email) = app.verified_user("Ana Lyst").await;
     let (catalog, principal, scope) = owner_context(&app, &owner).await;
-    access::grant_role(
-        &app.db,
-        &catalog,
-        &principal,
-        &scope,
-        analyst_id,
-        "analyst",
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    admit(&app, &catalog, &principal, &scope, analyst_id, "analyst").await;
 
     let cookie = app.session_for(&analyst_email).await;
     let tenant_id = owner.tenant.scope.tenant_id().to_string();
@@ -95,7 +85,7 @@ async fn an_analyst_is_denied_the_audit_log_with_a_reason_and_the_denial_is_audi
         r.body
     );
 
-    // The owner sees the grant, the switch and the denial in the tenant's audit log.
+    // The owner sees the joining, the switch and the denial in the tenant's audit log.
     let events = cadence::audit::recent_for_tenant(&app.db, &scope, 50)
         .await
         .unwrap();
@@ -104,7 +94,7 @@ async fn an_analyst_is_denied_the_audit_log_with_a_reason_and_the_denial_is_audi
         .map(|e| (e.action.as_str(), e.outcome.as_str()))
         .collect();
     for expected in [
-        ("role.grant", "success"),
+        ("invitation.accept", "success"),
         ("tenant.switch", "success"),
         ("access.denied", "denied"),
     ] {
@@ -123,17 +113,8 @@ async fn nobody_grants_a_role_above_their_own_and_the_last_owner_stays() {
     let (admin_id, _) = app.verified_user("Adm In").await;
     let (other_id, _) = app.verified_user("Oth Er").await;
     let (catalog, principal, scope) = owner_context(&app, &owner).await;
-    access::grant_role(
-        &app.db,
-        &catalog,
-        &principal,
-        &scope,
-        admin_id,
-        "admin",
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    admit(&app, &catalog, &principal, &scope, admin_id, "admin").await;
+    admit(&app, &catalog, &principal, &scope, other_id, "analyst").await;
 
     let admin = access::principal(&app.db, admin_id).await.unwrap();
     let admin_scope =
@@ -205,17 +186,7 @@ async fn a_viewer_cannot_manage_the_team() {
     let (viewer_id, _) = app.verified_user("Vi Ewer").await;
     let (someone, _) = app.verified_user("Some One").await;
     let (catalog, principal, scope) = owner_context(&app, &owner).await;
-    access::grant_role(
-        &app.db,
-        &catalog,
-        &principal,
-        &scope,
-        viewer_id,
-        "viewer",
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    admit(&app, &catalog, &principal, &scope, viewer_id, "viewer").await;
     let viewer = access::principal(&app.db, viewer_id).await.unwrap();
     let vscope = access::enter_tenant(&catalog, &viewer, scope.tenant_id()).unwrap();
     let e = access::grant_role(

@@ -10,6 +10,8 @@ mod business;
 mod common;
 #[path = "cross_tenant/setup.rs"]
 mod setup;
+#[path = "cross_tenant/sweep.rs"]
+mod sweep;
 use app::api::admin::{
     AnswerAccessRequest, EndAccessRequest, LoadAccessRequests, LoadApiKeys, LoadCredentials,
     LoadWorkspace, RemoveCredential, RevokeApiKey, SaveWorkspace,
@@ -44,6 +46,8 @@ struct World {
     /// B's API key and a pending support-access request to B's owner.
     b_key: cadence::Uuid,
     b_grant: cadence::Uuid,
+    /// A verified person who belongs to no tenant (id, email).
+    outsider: (cadence::Uuid, String),
 }
 
 /// A's member's context for core calls.
@@ -300,8 +304,9 @@ fn probes() -> Vec<(&'static str, Probe)> {
     probes
 }
 
-#[tokio::test]
-async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
+/// Tenants A and B, B with data of every kind, and an outsider who belongs to no tenant; A has
+/// just given a fresh second-factor code.
+async fn world() -> World {
     let app = TestApp::spawn().await;
     let a = app.member_of_new_tenant("Alpha Goods").await;
     let b = app.member_of_new_tenant("Bravo Secrets").await;
@@ -343,8 +348,8 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
     };
     let (b_order, b_image, b_run) = b_sales(&app, &b).await;
     let (b_key, b_grant) = b_admin(&app, &b).await;
-    let before = snapshot_of_b(&app, &b).await;
-    let world = Arc::new(World {
+    let outsider = app.verified_user("Olive Outsider").await;
+    World {
         app,
         a,
         b,
@@ -354,7 +359,14 @@ async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
         b_run,
         b_key,
         b_grant,
-    });
+        outsider,
+    }
+}
+
+#[tokio::test]
+async fn a_member_of_tenant_a_reaches_nothing_of_tenant_b() {
+    let world = Arc::new(world().await);
+    let before = snapshot_of_b(&world.app, &world.b).await;
     for (name, probe) in probes() {
         println!("probe: {name}");
         probe(world.clone()).await;

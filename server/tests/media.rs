@@ -377,17 +377,7 @@ async fn an_analyst_cannot_upload() {
         .unwrap();
     let scope =
         cadence::access::enter_tenant(&catalog, &owner, m.tenant.scope.tenant_id()).unwrap();
-    cadence::access::grant_role(
-        &app.db,
-        &catalog,
-        &owner,
-        &scope,
-        analyst,
-        "analyst",
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    admit(&app, &catalog, &owner, &scope, analyst, "analyst").await;
     let cookie = app.session_for(&email).await;
     let a = upload(
         &app,

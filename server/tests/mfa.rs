@@ -231,17 +231,15 @@ async fn sensitive_actions_need_a_fresh_code_and_two_factor_on() {
     let owner = app.member_of_new_tenant("Step Up Co").await;
     let (colleague, colleague_email) = app.verified_user("Colleague").await;
     let p = StaffParts::of(&app, &owner).await;
-    cadence::access::grant_role(
-        &app.db,
+    admit(
+        &app,
         &p.catalog,
         &p.principal,
         &p.scope,
         colleague,
         "analyst",
-        &Default::default(),
     )
-    .await
-    .unwrap();
+    .await;
     let change = |cookie: String, role: &'static str| {
         let app = &app;
         async move {

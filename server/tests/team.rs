@@ -282,17 +282,7 @@ async fn roles_above_ones_own_cannot_be_invited_and_owners_are_guarded() {
     let c = ctx(&app, owner.user_id, &owner.tenant).await;
     let meta = Default::default();
     let (admin_id, _) = app.verified_user("Ad Min").await;
-    access::grant_role(
-        &app.db,
-        &c.catalog,
-        &c.principal,
-        &c.scope,
-        admin_id,
-        "admin",
-        &meta,
-    )
-    .await
-    .unwrap();
+    admit(&app, &c.catalog, &c.principal, &c.scope, admin_id, "admin").await;
     let admin = ctx(&app, admin_id, &owner.tenant).await;
     let e = team::invite(
         &app.db,

@@ -211,8 +211,9 @@ pub async fn search_memberships(
     Ok(list)
 }
 
-/// Grants a tenant role to a user in the scope's tenant. Needs `team.manage`, and nobody grants a
-/// role above their own.
+/// Changes the tenant role of a member of the scope's tenant. Needs `team.manage`, and nobody grants
+/// a role above their own. Only an existing tenant binding changes: a person who is not a member
+/// is "not found" (joining a tenant happens only by accepting an invitation).
 #[tracing::instrument(name = "Grant a role", skip(db, catalog, principal, meta), fields(tenant_id = %scope.tenant_id()))]
 pub async fn grant_role(
     db: &Database,
@@ -242,7 +243,10 @@ pub async fn grant_role(
     .bind(scope.tenant_id().0)
     .fetch_optional(&mut *tx)
     .await?;
-    if current.as_deref() == Some("owner") && role != "owner" {
+    let Some(current) = current else {
+        return Err(Error::NotFound);
+    };
+    if current == "owner" && role != "owner" {
         if own_rank(catalog, principal, scope.tenant_id())
             < catalog.roles.get("owner").map_or(i32::MAX, |d| d.rank)
         {
@@ -257,14 +261,11 @@ pub async fn grant_role(
             ));
         }
     }
+    // The binding read above is the one that changes; nothing is inserted.
     sqlx::query(
-        "insert into role_bindings (id, user_id, scope_kind, tenant_id, role, granted_by)
-         values ($1, $2, 'tenant', $3, $4, $5)
-         on conflict (user_id, scope_kind, coalesce(agency_id, tenant_id, '00000000-0000-0000-0000-000000000000'::uuid),
-                      coalesce(workspace_id, '00000000-0000-0000-0000-000000000000'::uuid))
-         do update set role = excluded.role, granted_by = excluded.granted_by",
+        "update role_bindings set role = $3, granted_by = $4
+          where user_id = $1 and tenant_id = $2 and scope_kind = 'tenant'",
     )
-    .bind(Uuid::now_v7())
     .bind(user)
     .bind(scope.tenant_id().0)
     .bind(role)

@@ -103,17 +103,15 @@ async fn records_move_only_along_their_workflow_and_each_move_is_audited() {
 
     // An analyst reads the records but cannot move them.
     let (analyst, _) = shop.app.verified_user("Ana").await;
-    cadence::access::grant_role(
-        db,
+    admit(
+        &shop.app,
         &shop.catalog,
         &shop.principal,
         &shop.scope,
         analyst,
         "analyst",
-        &meta,
     )
-    .await
-    .unwrap();
+    .await;
     let ap = cadence::access::principal(db, analyst).await.unwrap();
     let ascope = cadence::access::enter_tenant(&shop.catalog, &ap, shop.scope.tenant_id()).unwrap();
     let awho = Staff {

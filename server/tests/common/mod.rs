@@ -423,6 +423,44 @@ impl TestApp {
     }
 }
 
+/// Makes `user` a member of the scope's tenant with `role` the only way a person joins: the
+/// scope's user invites their address and they accept the mailed link.
+pub async fn admit(
+    app: &TestApp,
+    catalog: &cadence::access::RoleCatalog,
+    principal: &cadence::access::Principal,
+    scope: &cadence::tenancy::TenantScope,
+    user: uuid::Uuid,
+    role: &str,
+) {
+    let meta = cadence::audit::RequestMeta::default();
+    let mut c = app.owner_conn().await;
+    let email: String = sqlx::query_scalar("select email from users where id = $1")
+        .bind(user)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    let who = cadence::team::Inviter {
+        catalog,
+        principal,
+        scope,
+        meta: &meta,
+        app_url: "http://cadence.test",
+    };
+    cadence::team::invite(
+        &app.db,
+        &who,
+        &cadence::auth::Email::parse(&email).unwrap(),
+        role,
+    )
+    .await
+    .expect("the invitation is sent");
+    let token = token_in(&app.last_mail(&email).await.body_text);
+    cadence::team::accept(&app.db, scope.tenant_id().0, &token, user, &email, &meta)
+        .await
+        .expect("the invitation is accepted");
+}
+
 /// What core calls need to act as a member in their tenant: the role catalog, their principal and
 /// their scope.
 pub struct StaffParts {

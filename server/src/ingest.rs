@@ -74,7 +74,7 @@ pub async fn load_file(
 }
 
 /// Loads every stream table Airbyte wrote into `schema` into the tenants their accounts are
-/// mapped to; prints one line per table and tenant.
+/// assigned to; prints one line per table and tenant.
 pub async fn airbyte_schema(db: &Database, schema: &str, raw: bool) -> anyhow::Result<()> {
     use cadence::ads::airbyte::{Layout, sync_schema};
     let layout = if raw { Layout::Raw } else { Layout::Typed };
@@ -92,7 +92,7 @@ pub async fn airbyte_schema(db: &Database, schema: &str, raw: bool) -> anyhow::R
     }
     for (table, accounts) in &unmapped {
         println!(
-            "{table}\tnot loaded: accounts mapped to no tenant: {}",
+            "{table}\tnot loaded: accounts assigned to no tenant (`cadence ads assign`): {}",
             accounts.join(", ")
         );
     }
@@ -199,4 +199,61 @@ pub async fn upload(
     })
     .await;
     answer(result.map_err(|e| e.to_string()))
+}
+
+/// `cadence ads assign` / `unassign`: which tenant an ad account's synced rows go to.
+pub enum Assignment {
+    Assign {
+        platform: String,
+        account: String,
+        tenant: String,
+    },
+    Unassign {
+        platform: String,
+        account: String,
+    },
+}
+
+fn platform(text: &str) -> anyhow::Result<cadence::ads::Platform> {
+    cadence::ads::Platform::parse(text).with_context(|| {
+        format!("`{text}` is not a platform: meta, google_ads, linkedin or tiktok")
+    })
+}
+
+/// Assigns or unassigns an ad account as the operator, and says what was done.
+pub async fn assignment(db: &Database, action: Assignment) -> anyhow::Result<()> {
+    match action {
+        Assignment::Assign {
+            platform: p,
+            account,
+            tenant,
+        } => {
+            let p = platform(&p)?;
+            let t = cadence::tenancy::resolve_by_slug(db, &tenant)
+                .await?
+                .with_context(|| format!("there is no tenant `{tenant}`"))?;
+            cadence::ads::assign_by_operator(db, p, &account, t.scope.tenant_id()).await?;
+            println!(
+                "the {} account {account} is assigned to `{tenant}`: its synced rows load there",
+                p.label()
+            );
+        }
+        Assignment::Unassign {
+            platform: p,
+            account,
+        } => {
+            let p = platform(&p)?;
+            match cadence::ads::unassign_by_operator(db, p, &account).await {
+                Err(cadence::Error::NotFound) => {
+                    anyhow::bail!("the {} account {account} is not assigned", p.label())
+                }
+                other => other?,
+            }
+            println!(
+                "the {} account {account} is unassigned: its synced rows load nowhere",
+                p.label()
+            );
+        }
+    }
+    Ok(())
 }

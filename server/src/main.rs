@@ -32,7 +32,7 @@ enum Command {
         demo: bool,
     },
     /// Load ad-platform data: a file into a tenant (for files too large to upload), or the
-    /// tables Airbyte wrote into a schema into the tenants their accounts are mapped to.
+    /// tables Airbyte wrote into a schema into the tenants their accounts are assigned to.
     Ingest {
         /// The tenant's slug (for a file).
         #[arg(long)]
@@ -54,6 +54,11 @@ enum Command {
         /// The schema's tables are Airbyte's raw tables (in airbyte_internal).
         #[arg(long)]
         raw: bool,
+    },
+    /// Which tenant receives an ad account's synced data (Airbyte schema loads).
+    Ads {
+        #[command(subcommand)]
+        action: AdsAction,
     },
     /// Cadence staff: grant a platform role to an existing account (needs the owner role).
     Staff {
@@ -94,6 +99,30 @@ enum Command {
     Db {
         #[command(subcommand)]
         action: DbAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdsAction {
+    /// Assign an ad account to a tenant (after checking out of band that it is theirs): its
+    /// synced rows load there from the next sync on. Recorded in the tenant's audit log.
+    Assign {
+        /// meta, google_ads, linkedin or tiktok.
+        #[arg(long)]
+        platform: String,
+        /// The account id as the platform shows it.
+        #[arg(long)]
+        account: String,
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Unassign an ad account: its synced rows load nowhere until it is assigned again.
+    Unassign {
+        #[arg(long)]
+        platform: String,
+        #[arg(long)]
+        account: String,
     },
 }
 
@@ -201,6 +230,12 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             open.close().await;
             result
         }
+        Command::Ads { action } => {
+            let open = OpenDatabase::open(&config, Exclusive::No).await?;
+            let result = server::ingest::assignment(&open.db, action.into()).await;
+            open.close().await;
+            result
+        }
         Command::Staff { email, role } => {
             let open = OpenDatabase::open(&config, Exclusive::No).await?;
             let result =
@@ -281,6 +316,23 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 }
                 DbAction::Stop => open.close_and_stop_cluster().await,
             }
+        }
+    }
+}
+
+impl From<AdsAction> for server::ingest::Assignment {
+    fn from(a: AdsAction) -> Self {
+        match a {
+            AdsAction::Assign {
+                platform,
+                account,
+                tenant,
+            } => Self::Assign {
+                platform,
+                account,
+                tenant,
+            },
+            AdsAction::Unassign { platform, account } => Self::Unassign { platform, account },
         }
     }
 }

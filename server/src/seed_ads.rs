@@ -69,10 +69,20 @@ fn cents(c: u64) -> String {
     format!("{}.{:02}", c / 100, c % 100)
 }
 
-/// Loads the demo ad data unless the demo tenant already has ad accounts.
+/// Loads the demo ad data unless the demo tenant already has ad accounts, and assigns the demo's
+/// accounts to it (again, for a demo seeded before assignments existed).
 pub async fn seed(db: &Database, who: &Staff<'_>, today: NaiveDate) -> anyhow::Result<()> {
-    let overview = ads::overview(db, who).await?;
-    if !overview.0.is_empty() {
+    // Asked first: assigning lists the accounts in the tenant.
+    let seeded = !ads::overview(db, who).await?.0.is_empty();
+    // The operator seeding the demo vouches for its accounts: synced rows of them (an Airbyte
+    // schema load) go to the demo tenant, as a real tenant's go where an operator assigned them.
+    for (platform, account) in [
+        (Platform::Meta, META_ACCOUNT),
+        (Platform::GoogleAds, GOOGLE_ACCOUNT),
+    ] {
+        ads::assign_by_operator(db, platform, account, who.scope.tenant_id()).await?;
+    }
+    if seeded {
         return Ok(());
     }
     ads::map_account(

@@ -1,7 +1,9 @@
 //! Meta insights ingest into the exact daily fact: totals to the micro, idempotent re-ingest and
 //! look-back revisions, rejects with reasons, regions by loose name, and accounts that stay in
-//! their own tenant.
+//! their own tenant; operators' assignments of accounts to tenants in `ads/assignments.rs`.
 
+#[path = "ads/assignments.rs"]
+mod assignments;
 mod common;
 
 use cadence::ads::{self, Platform};
@@ -282,12 +284,12 @@ async fn regions_map_by_loose_name_and_unknown_ones_keep_their_spend() {
 }
 
 #[tokio::test]
-async fn an_account_mapped_to_tenant_a_never_lands_in_tenant_b() {
-    let app = TestApp::spawn().await;
-    let a = Team::new(app).await;
+async fn two_tenants_listing_the_same_account_id_each_keep_their_own_uploads() {
+    let a = Team::new(TestApp::spawn().await).await;
     let b = Team::new(TestApp::spawn().await).await;
+    let c = Team::new(TestApp::spawn().await).await;
     let meta = Default::default();
-    let acc = format!("33{}", uuid::Uuid::now_v7().as_u128() % 1_000_000_000);
+    let acc = random_account();
     ads::map_account(
         &a.app.db,
         &a.staff(&meta),
@@ -297,25 +299,37 @@ async fn an_account_mapped_to_tenant_a_never_lands_in_tenant_b() {
     )
     .await
     .unwrap();
-    // B cannot claim it too.
-    let err = ads::map_account(&b.app.db, &b.staff(&meta), Platform::Meta, &acc, "mine")
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("already connected"), "{err}");
-    // B uploading A's rows loads nothing: they are reported as unmapped.
-    let lines = vec![line(&acc, "x", "2026-11-01", "9.99", 1, None)];
-    let r = b.ingest(&lines).await;
-    assert_eq!((r.rows_loaded, r.rows_unmapped), (0, 1));
-    assert_eq!(r.unmapped_accounts, vec![acc.clone()]);
-    assert_eq!(b.totals().await.0, 0);
-    assert_eq!(
-        a.totals().await.0,
-        0,
-        "B's upload did not write into A either"
-    );
-    let r = a.ingest(&lines).await;
-    assert_eq!(r.rows_loaded, 1);
+    // B lists the same id: accepted, and nothing in the answer says A has it. Listing it again
+    // renames B's own entry.
+    for name in ["mine", "B's name"] {
+        ads::map_account(&b.app.db, &b.staff(&meta), Platform::Meta, &acc, name)
+            .await
+            .unwrap();
+    }
+    let listed = format!("select count(*) from ad_accounts where account_id = '{acc}' and name = ");
+    assert_eq!(a.number(&format!("{listed} 'A''s account'")).await, 1);
+    assert_eq!(b.number(&format!("{listed} 'B''s name'")).await, 1);
+    // Each tenant's upload of rows naming the id loads into that tenant, and only there.
+    let ra = a
+        .ingest(&[line(&acc, "x", "2026-11-01", "9.99", 1, None)])
+        .await;
+    let rb = b
+        .ingest(&[line(&acc, "y", "2026-11-01", "1.50", 1, None)])
+        .await;
+    assert_eq!((ra.rows_loaded, rb.rows_loaded), (1, 1));
     assert_eq!(a.totals().await.1, 9_990_000);
+    assert_eq!(b.totals().await.1, 1_500_000);
+    // A tenant that has not listed the account loads none of its rows (they are its own upload's
+    // rows, reported as unlisted), and nobody else's data changes.
+    let rc = c
+        .ingest(&[line(&acc, "z", "2026-11-01", "7.00", 1, None)])
+        .await;
+    assert_eq!((rc.rows_loaded, rc.rows_unmapped), (0, 1));
+    assert_eq!(rc.unmapped_accounts, vec![acc.clone()]);
+    assert_eq!(
+        (a.totals().await.1, b.totals().await.1, c.totals().await.1),
+        (9_990_000, 1_500_000, 0)
+    );
 }
 
 #[tokio::test]

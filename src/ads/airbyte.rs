@@ -1,7 +1,8 @@
 //! Reading the tables Airbyte's PostgreSQL destination writes (typed "direct load" tables in a
 //! configured schema, or raw tables in `airbyte_internal`), routing each ad account's rows to the
-//! tenant it is mapped to. Rows of unmapped accounts load into no one's data. The operator runs
-//! this (`cadence ingest --airbyte-schema`); the application role needs `SELECT` on the schema.
+//! tenant an operator assigned it to (`assignments.rs`), never to a tenant that merely listed the
+//! account id. Rows of unassigned accounts load into no one's data. The operator runs this
+//! (`cadence ingest --airbyte-schema`); the application role needs `SELECT` on the schema.
 
 use super::load::{LoadSpec, context, load_facts};
 use super::pipeline::{self, CHUNK, Item};
@@ -109,9 +110,9 @@ pub struct TableLoad {
     pub report: RunReport,
 }
 
-/// Loads every known stream table of `schema` into the tenants its accounts are mapped to, entity
-/// streams first (so names and budgets are current when the facts arrive). Returns one report per
-/// table and tenant, plus the accounts no tenant has mapped (table, account ids).
+/// Loads every known stream table of `schema` into the tenants its accounts are assigned to,
+/// entity streams first (so names and budgets are current when the facts arrive). Returns one
+/// report per table and tenant, plus the accounts assigned to no tenant (table, account ids).
 pub async fn sync_schema(
     db: &Database,
     schema: &str,
@@ -138,6 +139,7 @@ pub async fn sync_schema(
         let mut nobody = Vec::new();
         for a in accounts.into_iter().flatten() {
             let id = a.trim_start_matches("act_").replace('-', "");
+            // The operators' assignment (a security-definer look-up), never a tenant's listing.
             let tenant: Option<Uuid> = sqlx::query_scalar("select ad_account_tenant($1, $2)")
                 .bind(table.stream.platform().as_str())
                 .bind(&id)

@@ -1,4 +1,5 @@
-//! Ad performance: ad accounts mapped to tenants, ingest of the platforms' rows (Airbyte records
+//! Ad performance: each tenant's ad accounts and the operators' assignments of accounts to tenants
+//! (which route synced data), ingest of the platforms' rows (Airbyte records
 //! from Meta and Google Ads, CSV report exports through a column mapping) into the exact daily
 //! fact, with runs, rejects and region mapping.
 
@@ -13,6 +14,8 @@ pub use model::*;
 mod accounts;
 #[cfg(feature = "ssr")]
 pub mod airbyte;
+#[cfg(feature = "ssr")]
+mod assignments;
 #[cfg(feature = "ssr")]
 pub mod chart;
 #[cfg(feature = "ssr")]
@@ -51,6 +54,8 @@ mod runs;
 mod settings;
 #[cfg(feature = "ssr")]
 pub use accounts::*;
+#[cfg(feature = "ssr")]
+pub use assignments::*;
 #[cfg(feature = "ssr")]
 pub use csv_export::*;
 #[cfg(feature = "ssr")]

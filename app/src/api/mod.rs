@@ -10,6 +10,7 @@ pub mod mfa;
 pub mod onboarding;
 pub mod performance;
 pub mod platform_admin;
+pub mod platform_ads;
 pub mod record;
 pub mod storefront;
 pub mod team;

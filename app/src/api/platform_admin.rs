@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-async fn staff(privilege: &str) -> Result<cadence::admin::platform::PlatformStaff, AppError> {
+pub(crate) async fn staff(
+    privilege: &str,
+) -> Result<cadence::admin::platform::PlatformStaff, AppError> {
     let (_, principal) = super::tenant::ssr::signed_in().await?;
     if super::ssr::impersonation().is_some() {
         return Err(cadence::Error::NotFound.into());

@@ -14,6 +14,7 @@ pub mod perf_table;
 pub mod performance;
 pub mod platform;
 pub mod platform_admin;
+pub mod platform_ads;
 pub mod record;
 pub mod sales;
 pub mod security;

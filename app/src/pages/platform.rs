@@ -16,6 +16,7 @@ use crate::pages::clients::ClientsPage;
 use crate::pages::onboarding::OnboardingPage;
 use crate::pages::performance::PerformancePage;
 use crate::pages::platform_admin::{PlatformAccessPage, PlatformTenantsPage};
+use crate::pages::platform_ads::PlatformAdsPage;
 use crate::pages::record::RecordPage;
 use crate::pages::sales::SalesPage;
 use crate::pages::security::{ConfirmPage, LogInCodePage};
@@ -79,6 +80,7 @@ pub fn PlatformApp() -> impl IntoView {
                         <Route path=(StaticSegment("app"), StaticSegment("admin"), StaticSegment("audit")) view=AuditPage />
                         <Route path=StaticSegment("platform") view=PlatformTenantsPage />
                         <Route path=(StaticSegment("platform"), StaticSegment("access")) view=PlatformAccessPage />
+                        <Route path=(StaticSegment("platform"), StaticSegment("ads")) view=PlatformAdsPage />
                         <Route path=StaticSegment("onboarding") view=OnboardingPage />
                         <Route path=StaticSegment("invite") view=InvitePage />
                         <Route path=(StaticSegment("dev"), StaticSegment("mailbox")) view=MailboxPage />

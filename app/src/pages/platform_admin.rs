@@ -1,5 +1,6 @@
 //! The platform admin area (Cadence staff): tenants with usage, suspension and plans, and support
-//! access requests (impersonation with the user's consent).
+//! access requests (impersonation with the user's consent). Ad account assignments are in
+//! `platform_ads.rs`.
 
 use crate::api::platform_admin::{
     ReactivateTenant, RequestImpersonation, SetTenantPlan, StartImpersonation, SuspendTenant,
@@ -13,7 +14,7 @@ use crate::url::encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn platform_nav(current: &'static str) -> impl IntoView {
+pub(super) fn platform_nav(current: &'static str) -> impl IntoView {
     let class = move |k: &str| {
         if k == current {
             "tabs__tab tabs__tab--current"
@@ -25,11 +26,12 @@ fn platform_nav(current: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label="Platform admin">
             <a href="/platform" class=class("tenants")>"Tenants"</a>
             <a href="/platform/access" class=class("access")>"Support access"</a>
+            <a href="/platform/ads" class=class("ads")>"Ad accounts"</a>
         </nav>
     }
 }
 
-fn refused(e: AppError, next: &str) -> AnyView {
+pub(super) fn refused(e: AppError, next: &str) -> AnyView {
     match e {
         AppError::Unauthenticated => {
             view! { <Redirect path=format!("/login?next={next}") /> }.into_any()

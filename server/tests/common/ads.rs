@@ -114,6 +114,14 @@ impl Team {
         id
     }
 
+    /// Assigns `account` to this tenant as the operator (`cadence ads assign`): its synced rows
+    /// load here.
+    pub async fn assign(&self, platform: Platform, account: &str) {
+        ads::assign_by_operator(&self.app.db, platform, account, self.scope.tenant_id())
+            .await
+            .unwrap();
+    }
+
     /// One number from a query run inside this tenant (row-level security applies).
     pub async fn number(&self, sql: &str) -> i64 {
         let mut c = self.app.app_conn().await;
@@ -124,7 +132,7 @@ impl Team {
     }
 }
 
-/// A fresh all-digit account id (ad accounts are unique across tenants).
+/// A fresh all-digit account id (an account is assigned to one tenant at most).
 pub fn random_account() -> String {
     let n = uuid::Uuid::now_v7().as_u128() % 10u128.pow(15);
     format!("7{n:015}")

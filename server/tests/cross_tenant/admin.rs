@@ -1,6 +1,7 @@
 //! Cross-tenant probes of the admin panel and the REST API: B's keys, credentials, audit rows,
 //! access requests and exports, tried from A's session and A's API key.
 use super::*;
+use app::api::platform_ads::{AssignAdAccount, LoadAdAssignments, UnassignAdAccount};
 
 pub(super) fn probes() -> Vec<(&'static str, Probe)> {
     vec![
@@ -88,6 +89,19 @@ pub(super) fn probes() -> Vec<(&'static str, Probe)> {
                                 ("user_id", b.as_str()),
                                 ("reason", "Trying to get into B"),
                             ],
+                        ),
+                        (path::<LoadAdAssignments>(), vec![("query", "")]),
+                        (
+                            path::<AssignAdAccount>(),
+                            vec![
+                                ("platform", "meta"),
+                                ("account_id", "123456789"),
+                                ("tenant", w.b.tenant.slug.as_str()),
+                            ],
+                        ),
+                        (
+                            path::<UnassignAdAccount>(),
+                            vec![("platform", "meta"), ("account_id", "123456789")],
                         ),
                     ] {
                         let r = w.app.call(p, &form, Some(&w.a.cookie)).await;

@@ -214,5 +214,70 @@ pub(super) fn probes() -> Vec<(&'static str, Probe)> {
                 })
             },
         ),
+        (
+            "listing B's ad account id from A is accepted like any id, reveals nothing, and A's rows stay in A",
+            |w| {
+                Box::pin(async move {
+                    // B's account, assigned to B by an operator in the set-up.
+                    let b_account: String = sqlx::query_scalar(
+                        "select account_id from ad_account_assignments where tenant_id = $1",
+                    )
+                    .bind(w.b.tenant.scope.tenant_id().0)
+                    .fetch_one(&mut w.app.owner_conn().await)
+                    .await
+                    .unwrap();
+                    let r = w
+                        .app
+                        .call(
+                            path::<app::api::ads::MapAdAccount>(),
+                            &[
+                                ("platform", "meta"),
+                                ("account_id", &b_account),
+                                ("name", "Alpha probe listing"),
+                            ],
+                            Some(&w.a.cookie),
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                    assert!(
+                        !r.body.contains("already") && !r.body.contains(&w.b.tenant.name),
+                        "{}",
+                        r.body
+                    );
+                    // A's own upload naming the id loads into A (B's data is unchanged: the
+                    // matrix compares B before and after).
+                    let (catalog, principal, scope) = a_inviter_parts(&w).await;
+                    let meta = Default::default();
+                    let staff = cadence::commerce::Staff {
+                        catalog: &catalog,
+                        principal: &principal,
+                        scope: &scope,
+                        meta: &meta,
+                    };
+                    let line = format!(
+                        r#"{{"date_start":"2026-10-15","account_id":"{b_account}","campaign_id":"alpha-c","adset_id":"alpha-s","ad_id":"alpha-probe-ad","account_currency":"USD","impressions":"3","clicks":"1","spend":"2.50"}}"#
+                    );
+                    let run = cadence::ads::ingest_meta_jsonl(
+                        &w.app.db,
+                        &staff,
+                        "alpha-probe.jsonl",
+                        line.as_bytes(),
+                    )
+                    .await
+                    .unwrap();
+                    assert_eq!(run.rows_loaded, 1);
+                    let r = w
+                        .app
+                        .call(path::<app::api::ads::LoadAdData>(), &[], Some(&w.a.cookie))
+                        .await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                    assert!(
+                        r.body.contains("Alpha probe listing") && !r.body.contains("b.jsonl"),
+                        "{}",
+                        r.body
+                    );
+                })
+            },
+        ),
     ]
 }

@@ -122,6 +122,15 @@ pub(super) async fn b_sales(
     )
     .await
     .unwrap();
+    // An operator vouched for B's account: B's synced rows go to B.
+    cadence::ads::assign_by_operator(
+        &app.db,
+        cadence::ads::Platform::Meta,
+        &account,
+        bstaff.scope.tenant_id(),
+    )
+    .await
+    .unwrap();
     let line = format!(
         r#"{{"date_start":"2026-11-01","account_id":"{account}","campaign_id":"c","adset_id":"s","ad_id":"bravo-ad","account_currency":"USD","impressions":"5","clicks":"1","spend":"4.00"}}"#
     );
@@ -163,6 +172,7 @@ pub(super) async fn snapshot_of_b(app: &TestApp, b: &Member) -> String {
                 (select coalesce(json_agg(m order by m.id)::text, '') from media m)
                   || (select count(*) || '/' || coalesce(sum(spend_micros), 0) from fact_performance)
                   || (select coalesce(string_agg(account_id, ','), '') from ad_accounts where tenant_id = app_current_tenant())
+                  || (select coalesce(string_agg(account_id || verified_via, ','), '') from ad_account_assignments where tenant_id = app_current_tenant())
                   || (select coalesce(string_agg(action_type, ','), '') from conversion_actions)
                   || (select coalesce(string_agg(geo_key || region_code, ','), '') from tenant_geo_lookup)
                   || (select coalesce(max(stale_after_hours), 0) from ingest_settings)

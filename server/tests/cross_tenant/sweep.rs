@@ -84,24 +84,30 @@ fn collect(items: &[syn::Item], out: &mut Vec<FnSpec>) {
 
 /// Every `#[server]` function under `app/src`.
 fn server_fns_in_source() -> Vec<FnSpec> {
-    fn walk(dir: &Path, out: &mut Vec<FnSpec>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let file = syn::parse_file(&std::fs::read_to_string(&path).unwrap())
-                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                collect(&file.items, out);
-            }
+    let mut files = Vec::new();
+    source_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
+        &mut files,
+    );
+    let mut out = Vec::new();
+    for path in files {
+        let file = syn::parse_file(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        collect(&file.items, &mut out);
+    }
+    out
+}
+
+/// Every Rust file under `dir`.
+fn source_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            source_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
         }
     }
-    let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut out,
-    );
-    out
 }
 
 /// The registered path of each server function of the source (`/api/{name}{hash}` or its endpoint).
@@ -372,53 +378,81 @@ async fn every_server_function_and_route_tried_with_b_ids_leaks_and_changes_noth
         }
     }
     // The router's own routes (uploads, images, exports, storefront posts, the REST API), read
-    // from its source so a new one is tried too.
+    // from the server's source so a new one is tried too: each with GET and POST (a method it
+    // does not serve answers 405), on the platform host and on B's storefront host.
     let a_key = w.app.api_key(&w.a, "Sweep key", "admin", None).await;
-    let route_re = regex::Regex::new(r#"\.route\(\s*"([^"]+)",\s*(get|post)"#).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let route_re = regex::Regex::new(r#"\.route\(\s*"([^"]+)""#).unwrap();
     let mut routes = Vec::new();
-    for (file, prefix) in [("router.rs", ""), ("api_v1/mod.rs", "/api/v1")] {
-        let src = std::fs::read_to_string(root.join(file)).unwrap();
+    let mut sources = Vec::new();
+    source_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut sources,
+    );
+    for file in sources {
+        // The REST API's router is nested under /api/v1.
+        let prefix = if file.to_string_lossy().contains("api_v1") {
+            "/api/v1"
+        } else {
+            ""
+        };
+        let src = std::fs::read_to_string(&file).unwrap();
         for c in route_re.captures_iter(&src) {
-            routes.push((format!("{prefix}{}", &c[1]), c[2].to_string()));
+            routes.push(format!("{prefix}{}", &c[1]));
         }
     }
     assert!(
         routes.len() >= 10,
         "the router's routes were not found: {routes:?}"
     );
-    for (route, method) in &routes {
+    // B's storefront is public: there only what B never publishes counts as a leak.
+    let private: Vec<&String> = leaks
+        .iter()
+        .filter(|l| {
+            ![w.b.tenant.name.as_str(), "Bravo lamp", "b-only tagline"].contains(&l.as_str())
+        })
+        .collect();
+    let b_host = storefront_host(&w.b.tenant.slug);
+    for route in &routes {
         let tries: Vec<_> = if params.is_match(route) {
             ids.clone()
         } else {
             vec![ids[0]]
         };
-        for (label, id) in tries {
-            let p = params
-                .replace_all(route, id.to_string().as_str())
-                .to_string();
-            let mut req = axum::http::Request::builder()
-                .method(method.to_uppercase().as_str())
-                .uri(&p)
-                .header("host", BASE_DOMAIN)
-                .header("cookie", &cookie)
-                .header("content-type", "application/x-www-form-urlencoded");
-            if p.starts_with("/api/v1") {
-                req = req.header("authorization", format!("Bearer {a_key}"));
-            }
-            let body = format!("item_id={id}&id={id}&tenant_id={id}");
-            let res = w
-                .app
-                .send(req.body(axum::body::Body::from(body)).unwrap())
-                .await;
-            let status = res.status();
-            let text = body_text(res).await;
-            pages += 1;
-            if status.is_server_error() {
-                failures.push(format!("{method} {p} ({label}): {status} {text}"));
-            }
-            if let Some(l) = leaks.iter().find(|l| text.contains(l.as_str())) {
-                failures.push(format!("{method} {p} ({label}) showed B's `{l}`"));
+        for (label, id) in &tries {
+            for method in ["GET", "POST"] {
+                for host in [BASE_DOMAIN, b_host.as_str()] {
+                    let p = params
+                        .replace_all(route, id.to_string().as_str())
+                        .to_string();
+                    let mut req = axum::http::Request::builder()
+                        .method(method)
+                        .uri(&p)
+                        .header("host", host)
+                        .header("cookie", &cookie)
+                        .header("content-type", "application/x-www-form-urlencoded");
+                    if p.starts_with("/api/v1") {
+                        req = req.header("authorization", format!("Bearer {a_key}"));
+                    }
+                    let body = format!("item_id={id}&id={id}&tenant_id={id}&quantity=1");
+                    let res = w
+                        .app
+                        .send(req.body(axum::body::Body::from(body)).unwrap())
+                        .await;
+                    let status = res.status();
+                    let text = body_text(res).await;
+                    pages += 1;
+                    if status.is_server_error() {
+                        failures.push(format!("{method} {host}{p} ({label}): {status} {text}"));
+                    }
+                    let watch: Vec<&String> = if host == BASE_DOMAIN {
+                        leaks.iter().collect()
+                    } else {
+                        private.clone()
+                    };
+                    if let Some(l) = watch.iter().find(|l| text.contains(l.as_str())) {
+                        failures.push(format!("{method} {host}{p} ({label}) showed B's `{l}`"));
+                    }
+                }
             }
         }
     }

@@ -178,9 +178,12 @@ pub async fn log_in(
         .await?;
         return Err(LoginError::BadCredentials);
     };
-    let mut cleared = vec![throttle_keys.account.clone()];
-    cleared.extend(throttle_keys.account_from_address.clone());
-    cleared.extend(device.iter().map(device_key_name));
+    // A success forgets this browser's and this address's own failures, never the account's
+    // count against unknown browsers: the owner logging in must not reset a distributed guesser.
+    let cleared: Vec<String> = match &device {
+        Some(d) => vec![device_key_name(d)],
+        None => throttle_keys.account_from_address.iter().cloned().collect(),
+    };
     throttle::clear(&mut conn, &cleared).await?;
     if user.email_verified_at.is_none() {
         let mut tx = db.pool().begin().await.map_err(Error::from)?;

@@ -105,8 +105,11 @@ pub async fn fail(conn: &mut PgConnection, key: &str, limit: Limit) -> Result<i3
     Ok(failures)
 }
 
-/// Forgets a key's failures (after a success).
+/// Forgets the keys' failures (after a success).
 pub async fn clear(conn: &mut PgConnection, keys: &[String]) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
     sqlx::query("delete from login_throttle where key = any($1)")
         .bind(keys)
         .execute(conn)

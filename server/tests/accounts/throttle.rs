@@ -163,6 +163,9 @@ async fn a_locked_account_holds_off_unknown_browsers_but_not_a_browser_that_logg
     assert!(logged_in(&known), "{} {}", known.status, known.body);
     let (renewed, _) = device_cookie(&known).expect("a fresh device cookie");
     assert_ne!(renewed, device);
+    // The owner's log-in does not lift the lock the guessers earned.
+    let stranger = log_in_from(&app, address(), &email, PASSWORD, None).await;
+    assert!(locked(&stranger), "{} {}", stranger.status, stranger.body);
 }
 
 #[tokio::test]

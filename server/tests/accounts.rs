@@ -2,8 +2,12 @@
 //! sessions, password reset and change, and the audit rows they leave.
 
 mod common;
+#[path = "accounts/landing.rs"]
+mod landing;
 #[path = "accounts/sessions.rs"]
 mod sessions;
+#[path = "accounts/throttle.rs"]
+mod throttle;
 use app::api::auth::{
     ChangePassword, ForgotPassword, LogIn, LogOut, ResetPassword, SignUp, VerifyEmail, WhoAmI,
 };
@@ -96,10 +100,11 @@ async fn a_person_signs_up_verifies_logs_in_and_out() {
     let cookie = login.session_cookie().expect("a session cookie");
     let set_cookie = login
         .headers
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("cadence_session="))
+        .expect("the session cookie is set")
         .to_lowercase();
     assert!(
         set_cookie.contains("httponly") && set_cookie.contains("samesite=lax"),
@@ -181,19 +186,6 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
             .await
             .contains(&("user.log_in".into(), "failure".into()))
     );
-}
-
-#[tokio::test]
-async fn repeated_failures_lock_the_account_even_for_the_right_password() {
-    let app = TestApp::spawn().await;
-    let email = verified_account(&app).await;
-    for _ in 0..5 {
-        log_in(&app, &email, "not the password at all").await;
-    }
-    let a = log_in(&app, &email, PASSWORD).await;
-    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
-    assert!(a.body.contains("Too many failed attempts"), "{}", a.body);
-    assert!(a.session_cookie().is_none());
 }
 
 #[tokio::test]
@@ -393,47 +385,4 @@ async fn the_audit_log_is_append_only_for_the_application_role() {
     assert!(upd.unwrap_err().to_string().contains("permission denied"));
     let del = sqlx::query("delete from audit_log").execute(&mut c).await;
     assert!(del.unwrap_err().to_string().contains("permission denied"));
-}
-
-#[tokio::test]
-async fn failures_from_one_address_lock_that_address_for_every_account() {
-    let app = TestApp::spawn().await;
-    let email = verified_account(&app).await;
-    let attacker: std::net::SocketAddr = "203.0.113.7:40000".parse().unwrap();
-    let neighbour: std::net::SocketAddr = "198.51.100.9:40000".parse().unwrap();
-    for _ in 0..5 {
-        let other = random_email();
-        app.call_from(
-            Some(attacker),
-            BASE_DOMAIN,
-            path::<LogIn>(),
-            &[("email", other.as_str()), ("password", "guess guess guess")],
-            None,
-        )
-        .await;
-    }
-    let locked = app
-        .call_from(
-            Some(attacker),
-            BASE_DOMAIN,
-            path::<LogIn>(),
-            &[("email", email.as_str()), ("password", PASSWORD)],
-            None,
-        )
-        .await;
-    assert!(
-        locked.body.contains("Too many failed attempts"),
-        "{}",
-        locked.body
-    );
-    let fine = app
-        .call_from(
-            Some(neighbour),
-            BASE_DOMAIN,
-            path::<LogIn>(),
-            &[("email", email.as_str()), ("password", PASSWORD)],
-            None,
-        )
-        .await;
-    assert!(fine.session_cookie().is_some(), "{}", fine.body);
 }

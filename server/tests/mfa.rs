@@ -111,6 +111,14 @@ async fn a_log_in_with_two_factor_needs_a_fresh_code_or_a_recovery_code() {
     assert_eq!(location, "/login/code?next=%2Fapp");
     let pending = first.session_cookie().unwrap();
     assert!(!signed_in(&app, &pending).await);
+    // The browser is known to the account (device cookie) only once the code is right too.
+    let device_cookie = |a: &Answer| {
+        a.headers
+            .get_all(axum::http::header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap_or("").starts_with("cadence_device_"))
+    };
+    assert!(!device_cookie(&first));
     let step = |c: String| {
         let (app, pending) = (&app, pending.clone());
         async move {
@@ -139,6 +147,7 @@ async fn a_log_in_with_two_factor_needs_a_fresh_code_or_a_recovery_code() {
     );
     let session = ok.session_cookie().unwrap_or(pending.clone());
     assert!(signed_in(&app, &session).await);
+    assert!(device_cookie(&ok));
     assert_eq!(
         ok.headers[axum::http::header::LOCATION].to_str().unwrap(),
         "/app/team"

@@ -6,6 +6,10 @@ mod model;
 pub use model::*;
 
 #[cfg(feature = "ssr")]
+mod landing;
+#[cfg(feature = "ssr")]
+pub use landing::*;
+#[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
 pub use service::*;

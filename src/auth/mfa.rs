@@ -192,11 +192,11 @@ async fn check(
     }
     match accepted {
         Some(m) => {
-            throttle::clear(conn, &throttle_key).await?;
+            throttle::clear(conn, std::slice::from_ref(&throttle_key)).await?;
             Ok(m)
         }
         None => {
-            throttle::fail(conn, &throttle_key).await?;
+            throttle::fail(conn, &throttle_key, throttle::MFA_CODES).await?;
             audit::record(
                 conn,
                 meta,

@@ -1,9 +1,15 @@
-//! Accounts: sign-up, email verification, log-in with throttling and two-factor, password reset
-//! and change.
+//! Accounts: sign-up, email verification, log-in with throttling, device cookies and two-factor,
+//! password reset and change.
 
 mod model;
 pub use model::*;
 
+#[cfg(feature = "ssr")]
+pub mod device;
+#[cfg(feature = "ssr")]
+mod login;
+#[cfg(feature = "ssr")]
+pub use login::*;
 #[cfg(feature = "ssr")]
 pub mod mfa;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
-//! Account rules and SQL: sign-up, verification, log-in, password reset and change, sessions' user.
+//! Account rules and SQL: sign-up, verification, log-out, password reset and change, sessions'
+//! user (log-in itself is in `login`).
 
-use super::{CurrentUser, Email, NewPassword, parse_display_name, password, throttle, tokens};
+use super::{CurrentUser, Email, NewPassword, parse_display_name, password, tokens};
 use crate::audit::{self, AuditEvent, Outcome, RequestMeta};
 use crate::db::Database;
 use crate::notify;
@@ -11,30 +12,6 @@ use uuid::Uuid;
 /// How long emailed links stay valid.
 pub const VERIFY_LINK_MINUTES: i64 = 24 * 60;
 pub const RESET_LINK_MINUTES: i64 = 60;
-
-/// Why a log-in was refused; each message is safe to show.
-#[derive(Debug, thiserror::Error)]
-pub enum LoginError {
-    /// Unknown email or wrong password: deliberately the same message.
-    #[error("That email and password do not match an account.")]
-    BadCredentials,
-    #[error("Too many failed attempts. Try again in {0} minute(s).")]
-    Locked(i64),
-    #[error("Please verify your email address first: we have sent you a new link.")]
-    Unverified,
-    #[error(transparent)]
-    Other(#[from] Error),
-}
-
-/// A successful log-in: who, and the password epoch the session must match.
-#[derive(Clone, Debug)]
-pub struct LoggedIn {
-    pub user: CurrentUser,
-    pub password_epoch: i64,
-    /// The password was right and the account has two-factor on: a code must follow before the
-    /// session is signed in (see `mfa::log_in_second_factor`).
-    pub second_factor: bool,
-}
 
 /// Creates an account and emails a verification link. An email that already has an account gets a
 /// notice instead, and the caller sees the same answer (no account enumeration).
@@ -124,130 +101,6 @@ pub async fn verify_email(db: &Database, token: &str, meta: &RequestMeta) -> Res
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-#[derive(sqlx::FromRow)]
-struct UserRow {
-    id: Uuid,
-    email: String,
-    display_name: String,
-    password_hash: String,
-    email_verified_at: Option<DateTime<Utc>>,
-    password_changed_at: DateTime<Utc>,
-}
-
-/// Checks credentials with throttling per account and per IP; audits success and failure.
-#[tracing::instrument(name = "Log in", skip(db, password, meta, app_url), fields(email = %email.as_str()))]
-pub async fn log_in(
-    db: &Database,
-    email: &Email,
-    password: &str,
-    meta: &RequestMeta,
-    app_url: &str,
-) -> Result<LoggedIn, LoginError> {
-    let account_key = format!("email:{}", email.as_str().to_lowercase());
-    let ip_key = meta.ip.as_ref().map(|ip| format!("ip:{ip}"));
-    let mut conn = db.pool().acquire().await.map_err(Error::from)?;
-    for key in std::iter::once(&account_key).chain(ip_key.iter()) {
-        if let Some(until) = throttle::locked_until(&mut conn, key).await? {
-            let minutes = throttle::minutes_until(until);
-            audit::record(
-                &mut conn,
-                meta,
-                AuditEvent::new("user.log_in", Outcome::Denied)
-                    .target(email.as_str())
-                    .reason("locked"),
-            )
-            .await?;
-            return Err(LoginError::Locked(minutes));
-        }
-    }
-    let row: Option<UserRow> = sqlx::query_as(
-        "select id, email, display_name, password_hash, email_verified_at, password_changed_at
-           from users where lower(email) = lower($1)",
-    )
-    .bind(email.as_str())
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(Error::from)?;
-    let stored = row
-        .as_ref()
-        .map(|r| r.password_hash.clone())
-        .unwrap_or_else(|| password::decoy_hash().to_string());
-    let matches = password::verify(password.to_string(), stored).await && row.is_some();
-    let Some(user) = row.filter(|_| matches) else {
-        throttle::fail(&mut conn, &account_key).await?;
-        if let Some(k) = &ip_key {
-            throttle::fail(&mut conn, k).await?;
-        }
-        audit::record(
-            &mut conn,
-            meta,
-            AuditEvent::new("user.log_in", Outcome::Failure)
-                .target(email.as_str())
-                .reason("bad credentials"),
-        )
-        .await?;
-        return Err(LoginError::BadCredentials);
-    };
-    throttle::clear(&mut conn, &account_key).await?;
-    if user.email_verified_at.is_none() {
-        let mut tx = db.pool().begin().await.map_err(Error::from)?;
-        let token =
-            tokens::issue(&mut tx, user.id, tokens::VERIFY_EMAIL, VERIFY_LINK_MINUTES).await?;
-        notify::enqueue(
-            &mut tx,
-            &user.email,
-            "Verify your email for Cadence",
-            &format!(
-                "Hello {},\n\nConfirm your email address by opening this link:\n\n{app_url}/verify?token={token}\n\nThe link works once and expires in 24 hours.",
-                user.display_name
-            ),
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            meta,
-            AuditEvent::new("user.log_in", Outcome::Denied)
-                .actor(user.id)
-                .reason("email not verified"),
-        )
-        .await?;
-        tx.commit().await.map_err(Error::from)?;
-        return Err(LoginError::Unverified);
-    }
-    let second_factor = super::mfa::is_enabled_on(&mut *conn, user.id).await?;
-    if second_factor {
-        audit::record(
-            &mut conn,
-            meta,
-            AuditEvent::new("user.log_in.password", Outcome::Success)
-                .actor(user.id)
-                .reason("second factor required"),
-        )
-        .await?;
-    } else {
-        sqlx::query("update users set last_login_at = now() where id = $1")
-            .bind(user.id)
-            .execute(&mut *conn)
-            .await
-            .map_err(Error::from)?;
-        audit::record(
-            &mut conn,
-            meta,
-            AuditEvent::new("user.log_in", Outcome::Success).actor(user.id),
-        )
-        .await?;
-    }
-    Ok(LoggedIn {
-        second_factor,
-        password_epoch: user.password_changed_at.timestamp_micros(),
-        user: CurrentUser {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-        },
-    })
 }
 
 /// Records a log-out.

@@ -45,7 +45,8 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     Ok(cadence::auth::verify_email(&db, &token, &super::ssr::request_meta()).await?)
 }
 
-/// Logs in: a new session id, the user and password epoch in the session.
+/// Logs in: a new session id, the user and password epoch in the session, and a device cookie
+/// that lets this browser keep trying this account while unknown browsers are locked out.
 #[server]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use cadence::auth::LoginError;
@@ -53,16 +54,26 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     let db = super::ssr::db()?;
     let app_url = super::ssr::app_url()?;
     let meta = super::ssr::request_meta();
-    let logged_in = match cadence::auth::log_in(&db, &email, &password, &meta, &app_url).await {
-        Ok(l) => l,
-        Err(LoginError::Other(e)) => return Err(e.into()),
-        Err(e) => {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(http::StatusCode::UNAUTHORIZED);
+    let keys = super::mfa::ssr::keys()?;
+    let devices = ssr::device_cookies();
+    let logged_in =
+        match cadence::auth::log_in(&db, &keys, &email, &password, &devices, &meta, &app_url).await
+        {
+            Ok(l) => l,
+            Err(LoginError::Other(e)) => return Err(e.into()),
+            Err(e) => {
+                if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                    match &e {
+                        LoginError::Locked(minutes) | LoginError::AddressLocked(minutes) => {
+                            res.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+                            res.insert_header(http::header::RETRY_AFTER, (minutes * 60).into());
+                        }
+                        _ => res.set_status(http::StatusCode::UNAUTHORIZED),
+                    }
+                }
+                return Err(AppError::Validation(e.to_string()));
             }
-            return Err(AppError::Validation(e.to_string()));
-        }
-    };
+        };
     if logged_in.second_factor {
         // The password was right; the session signs in only after the code.
         ssr::start_pending(&logged_in).await?;
@@ -73,6 +84,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         return Ok(());
     }
     ssr::start_session(&logged_in).await?;
+    ssr::remember_device(&db, &keys, logged_in.user.id).await?;
     leptos_axum::redirect(&ssr::landing(&db, logged_in.user.id, next.as_deref()).await?);
     Ok(())
 }
@@ -97,6 +109,7 @@ pub async fn log_in_code(code: String, next: Option<String>) -> Result<(), AppEr
     .await?;
     ssr::start_session(&pending).await?;
     ssr::mark_second_factor().await?;
+    ssr::remember_device(&db, &keys, pending.user.id).await?;
     leptos_axum::redirect(&ssr::landing(&db, pending.user.id, next.as_deref()).await?);
     Ok(())
 }
@@ -206,8 +219,11 @@ pub(crate) mod ssr {
         AppError::Internal
     }
 
+    /// A fresh session for a log-in: nothing of the session before it (another account's
+    /// current tenant or second-factor time) carries over, so the user lands by their own rule.
     pub async fn start_session(l: &LoggedIn) -> Result<(), AppError> {
         let s = session().await?;
+        s.clear().await;
         s.cycle_id().await.map_err(internal)?;
         s.insert(USER, l.user.id).await.map_err(internal)?;
         s.insert(EPOCH, l.password_epoch).await.map_err(internal)?;
@@ -225,6 +241,7 @@ pub(crate) mod ssr {
     /// Remembers a log-in whose password was right until its code arrives (not signed in yet).
     pub async fn start_pending(l: &LoggedIn) -> Result<(), AppError> {
         let s = session().await?;
+        s.clear().await;
         s.cycle_id().await.map_err(internal)?;
         s.insert(PENDING, l.user.id).await.map_err(internal)?;
         s.insert(PENDING_EPOCH, l.password_epoch)
@@ -327,6 +344,53 @@ pub(crate) mod ssr {
             }
         }
         Ok(to)
+    }
+
+    /// Device cookies are named per account, so one browser can be known to several.
+    const DEVICE_COOKIE: &str = "cadence_device_";
+    /// More than this many device cookies in one request are ignored (each costs an HMAC).
+    const MAX_DEVICE_COOKIES: usize = 20;
+
+    /// The device cookies the browser sent.
+    pub fn device_cookies() -> Vec<String> {
+        use tower_sessions::cookie::Cookie;
+        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+            return Vec::new();
+        };
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| Cookie::parse(c.trim()).ok())
+            .filter(|c| c.name().starts_with(DEVICE_COOKIE))
+            .map(|c| c.value().to_string())
+            .take(MAX_DEVICE_COOKIES)
+            .collect()
+    }
+
+    /// Gives the browser that has just logged in a new device cookie for the account: sent back
+    /// only to the password log-in, never readable by scripts.
+    pub async fn remember_device(
+        db: &cadence::db::Database,
+        keys: &cadence::admin::keys::Keyring,
+        user: cadence::Uuid,
+    ) -> Result<(), AppError> {
+        use leptos::server_fn::ServerFn;
+        use tower_sessions::cookie::{Cookie, SameSite, time::Duration};
+        let token = cadence::auth::issue_device_cookie(db, keys, user).await?;
+        let cookie = Cookie::build((format!("{DEVICE_COOKIE}{}", user.simple()), token))
+            .path(<super::LogIn as ServerFn>::PATH)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .max_age(Duration::days(cadence::auth::device::DEVICE_COOKIE_DAYS))
+            .build();
+        let value = http::HeaderValue::from_str(&cookie.to_string()).map_err(internal)?;
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            .ok_or(AppError::Internal)?
+            .append_header(http::header::SET_COOKIE, value);
+        Ok(())
     }
 
     pub async fn end_session() -> Result<(), AppError> {

@@ -19,7 +19,7 @@ pub struct TenantChoice {
 /// Every tenant the signed-in user can enter.
 #[server]
 pub async fn my_tenants() -> Result<Vec<TenantChoice>, AppError> {
-    // The same current tenant the overview shows (it falls back to the first membership).
+    // The same current tenant the overview shows (without one: the last used, or the first).
     let Some((principal, scope)) = ssr::current_scope().await? else {
         return Ok(Vec::new());
     };
@@ -94,7 +94,8 @@ pub async fn load_switcher() -> Result<Option<SwitcherState>, AppError> {
     }))
 }
 
-/// Makes a tenant the session's current one (audited). Another tenant's id is "not found".
+/// Makes a tenant the session's current one (audited) and the user's last used, where their next
+/// log-in lands. Another tenant's id is "not found".
 #[server]
 pub async fn switch_tenant(tenant_id: cadence::Uuid) -> Result<(), AppError> {
     let (_, principal) = ssr::signed_in().await?;
@@ -103,7 +104,7 @@ pub async fn switch_tenant(tenant_id: cadence::Uuid) -> Result<(), AppError> {
         cadence::access::enter_tenant(&catalog, &principal, cadence::tenancy::TenantId(tenant_id))?;
     let db = super::ssr::db()?;
     cadence::access::record_switch(&db, &scope, &super::ssr::request_meta()).await?;
-    ssr::set_current_tenant(tenant_id).await?;
+    ssr::use_tenant(&db, &scope).await?;
     Ok(())
 }
 
@@ -229,7 +230,7 @@ pub(crate) mod ssr {
             .map_err(|_| AppError::Internal)
     }
 
-    pub async fn set_current_tenant(id: cadence::Uuid) -> Result<(), AppError> {
+    async fn set_session_tenant(id: cadence::Uuid) -> Result<(), AppError> {
         session()
             .await?
             .insert(TENANT, id)
@@ -237,8 +238,38 @@ pub(crate) mod ssr {
             .map_err(|_| AppError::Internal)
     }
 
-    /// The principal and their scope in the session's current tenant, falling back to their first
-    /// tenant; `None` when they belong to no tenant.
+    /// Makes an entered tenant the session's current one and remembers it as the user's last
+    /// used (not while staff act in the user's account: their visit is not the user's choice).
+    pub async fn use_tenant(
+        db: &cadence::db::Database,
+        scope: &TenantScope,
+    ) -> Result<(), AppError> {
+        set_session_tenant(scope.tenant_id().0).await?;
+        if crate::api::ssr::impersonation().is_none() {
+            cadence::access::remember_tenant(db, scope).await?;
+        }
+        Ok(())
+    }
+
+    /// Makes a tenant the signed-in user has just joined or made the current one (and their last
+    /// used, when they can enter it).
+    pub async fn set_current_tenant(id: cadence::Uuid) -> Result<(), AppError> {
+        let db = crate::api::ssr::db()?;
+        match crate::api::auth::ssr::current_user().await? {
+            Some(user) => {
+                let principal = cadence::access::principal(&db, user.id).await?;
+                let catalog = catalog()?;
+                match cadence::access::enter_tenant(&catalog, &principal, TenantId(id)) {
+                    Ok(scope) => use_tenant(&db, &scope).await,
+                    Err(_) => set_session_tenant(id).await,
+                }
+            }
+            None => set_session_tenant(id).await,
+        }
+    }
+
+    /// The principal and their scope in the session's current tenant; without one, the tenant
+    /// they used last, or their first; `None` when they belong to no tenant.
     pub async fn current_scope() -> Result<Option<(Principal, TenantScope)>, AppError> {
         let found = find_scope().await?;
         if let Some((_, scope)) = &found {
@@ -262,15 +293,9 @@ pub(crate) mod ssr {
             return Ok(Some((principal, scope)));
         }
         let db = crate::api::ssr::db()?;
-        let first = cadence::access::memberships(&db, &principal)
-            .await?
-            .into_iter()
-            .next();
-        match first {
-            Some(m) => {
-                let scope =
-                    cadence::access::enter_tenant(&catalog, &principal, TenantId(m.tenant_id))?;
-                set_current_tenant(m.tenant_id).await?;
+        match cadence::access::landing_tenant(&db, &catalog, &principal).await? {
+            Some(scope) => {
+                set_session_tenant(scope.tenant_id().0).await?;
                 Ok(Some((principal, scope)))
             }
             None => Ok(None),

@@ -5,13 +5,14 @@
 # encoded bytes it received per file (DevTools' encodedDataLength, headers included). Prints wasm,
 # JS, CSS and HTML per page and checks the goals (dashboard wasm <= 300 KB, storefront HTML
 # <= 30 KB and no script).
-# Usage: bench/wasm.sh [--debug]   (default: the release build from scripts/release.sh)
+# Usage: bench/wasm.sh [--debug]   (default: the release build from scripts/release.sh; CADENCE_BIN
+# and LEPTOS_SITE_ROOT choose another binary and site)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 profile=release
 [ "${1:-}" = "--debug" ] && profile=debug
-bin="$CARGO_TARGET_DIR/$profile/cadence"
+bin="${CADENCE_BIN:-$CARGO_TARGET_DIR/$profile/cadence}"
 site="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 [ -x "$bin" ] || { echo "no $profile binary at $bin (run scripts/release.sh, or pass --debug after scripts/run.sh)"; exit 1; }
 ls "$site"/pkg/cadence*.wasm >/dev/null 2>&1 || { echo "no built site at $site"; exit 1; }

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use tower::ServiceExt;
 
 pub mod ads;
+pub mod browser;
 
 pub const BASE_DOMAIN: &str = "cadence.test";
 

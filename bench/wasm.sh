@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# What each page downloads of wasm and script, compressed as browsers get it (brotli quality 11 and
-# gzip -9): the release build (run scripts/release.sh first) on a fresh demo; a real Chromium opens
-# the storefront, the home page and, signed in with an empty cache, the ad dashboard.
-# Usage: bench/wasm.sh
+# What each page really costs on the wire: a real Chromium opens the storefront home, the platform's
+# home page and, signed in, the ad dashboard, each with an empty cache, against the real server
+# (its real headers and compression) on a fresh demo; the browser's own network log gives the
+# encoded bytes it received per file (DevTools' encodedDataLength, headers included). Prints wasm,
+# JS, CSS and HTML per page and checks the goals (dashboard wasm <= 300 KB, storefront HTML
+# <= 30 KB and no script).
+# Usage: bench/wasm.sh [--debug]   (default: the release build from scripts/release.sh; CADENCE_BIN
+# and LEPTOS_SITE_ROOT choose another binary and site)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-bin="$CARGO_TARGET_DIR/release/cadence"
-site="$CARGO_TARGET_DIR/site"
-tools="$HOME/.cache/cadence/tools"
-[ -x "$bin" ] && [ -f "$site/pkg/cadence.wasm" ] || { echo "run scripts/release.sh first"; exit 1; }
-PYTHONPATH="$tools/py" python3 -c 'import brotli' 2>/dev/null || python3 -m pip install -q --target "$tools/py" brotli >/dev/null
-# cargo-leptos writes debug and release builds to the same site folder.
-[ "$(stat -c %s "$site/pkg/cadence.wasm")" -lt 8000000 ] || echo "warning: the site holds a debug build (run scripts/release.sh first)"
+profile=release
+[ "${1:-}" = "--debug" ] && profile=debug
+bin="${CADENCE_BIN:-$CARGO_TARGET_DIR/$profile/cadence}"
+site="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+[ -x "$bin" ] || { echo "no $profile binary at $bin (run scripts/release.sh, or pass --debug after scripts/run.sh)"; exit 1; }
+ls "$site"/pkg/cadence*.wasm >/dev/null 2>&1 || { echo "no built site at $site"; exit 1; }
+ls "$site"/pkg/*.br >/dev/null 2>&1 || echo "warning: $site has no precompressed copies (run: $bin precompress --site $site)"
+[ -x "${CADENCE_CHROMIUM:-/usr/bin/chromium}" ] || { echo "Chromium is missing (apt-get install chromium)"; exit 1; }
+[ -d end2end/node_modules/playwright-core ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
 work="$(mktemp -d)"
 chmod 755 "$work"
@@ -24,22 +30,37 @@ CADENCE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$site" CADENCE_RATE_LIMIT_SCALE
   "$bin" serve --seed-demo >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { tail -20 "$work/server.log"; exit 1; }
 
-(cd end2end && CADENCE_E2E_PORT="$port" node wasm-size.mjs) >"$work/files.json"
-PYTHONPATH="$tools/py" python3 - "$work/files.json" "$site" <<'PY'
-import brotli, gzip, json, os, sys
+(cd end2end && CADENCE_E2E_PORT="$port" node wasm-size.mjs) >"$work/pages.json"
+echo "build: $profile ($bin), site: $site"
+python3 - "$work/pages.json" <<'PY'
+import json, sys
 pages = json.load(open(sys.argv[1]))
+kinds = ["wasm", "js", "css", "html", "other"]
+goals = []
 for page, files in pages.items():
-    total = [0, 0, 0]
-    rows = []
-    for f in sorted(files):
-        data = open(os.path.join(sys.argv[2], f.lstrip('/')), 'rb').read()
-        sizes = (len(data), len(gzip.compress(data, 9)), len(brotli.compress(data, quality=11)))
-        total = [a + b for a, b in zip(total, sizes)]
-        rows.append((f, sizes))
-    wasm = sum(s[2] for f, s in rows if f.endswith('.wasm'))
-    print(f"== {page}: {len(files)} files, {total[0]:,} bytes, {total[1]:,} gzip, {total[2]:,} brotli "
-          f"(wasm alone {wasm:,} brotli)")
-    for f, (raw, gz, br) in sorted(rows, key=lambda r: -r[1][2])[:8]:
-        print(f"   {f:48s} {raw:9,d} {gz:9,d} gzip {br:9,d} brotli")
+    sums = {k: [0, 0, 0] for k in kinds}
+    for f in files:
+        s = sums[f["kind"]]
+        s[0] += 1; s[1] += f["transferred"]; s[2] += f["decoded"]
+    print(f"== {page}: {sum(f['transferred'] for f in files):,} bytes transferred in {len(files)} responses")
+    for k in kinds:
+        n, wire, dec = sums[k]
+        if n:
+            print(f"   {k:5s} {n:3d} files {wire:10,d} bytes on the wire ({dec:,} decoded)")
+    for f in sorted(files, key=lambda f: -f["transferred"])[:8]:
+        enc = f["encoding"] or "identity"
+        print(f"      {f['path'][:56]:56s} {f['transferred']:9,d} {enc:8s} {f['cache']}")
+    if page.startswith("dashboard"):
+        wasm = sums["wasm"][1]
+        goals.append((f"dashboard wasm on the wire {wasm:,} bytes <= 300 KB", wasm <= 300 * 1024))
+    if page.startswith("storefront"):
+        html = sums["html"][1]
+        goals.append((f"storefront HTML on the wire {html:,} bytes <= 30 KB", html <= 30 * 1024))
+        code = sums["wasm"][0] + sums["js"][0]
+        goals.append((f"storefront loads no script ({code} script/wasm files)", code == 0))
+print("== goals")
+for what, ok in goals:
+    print(f"   {'met   ' if ok else 'MISSED'} {what}")
 PY

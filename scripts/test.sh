@@ -33,7 +33,10 @@ step "clippy (browser side)"
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "build (cargo leptos)"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+export LEPTOS_HASH_FILE_NAME="$LEPTOS_SITE_ROOT/hash.txt"
 cargo leptos build --split
+"$CARGO_TARGET_DIR/debug/cadence" precompress --quick --site "$LEPTOS_SITE_ROOT" | tail -1
 
 step "unit and integration tests (real PostgreSQL)"
 export CADENCE_TEST_PG_DIR="$work/pg"
@@ -45,7 +48,6 @@ step "end-to-end (Chromium)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export CADENCE_ADDR="127.0.0.1:$port"
 export CADENCE_DATA_DIR="$work/e2e"
-export LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site"
 export CADENCE_LOG=json
 "$CARGO_TARGET_DIR/debug/cadence" serve --seed-demo >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod assets;
 #[cfg(any(feature = "ssr", test))]
 pub mod charts;
 pub mod components;
@@ -75,7 +76,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <link rel="stylesheet" id="leptos" href="/pkg/cadence.css" />
+                <link rel="stylesheet" id="leptos" href=assets::stylesheet() />
                 <AutoReload options=options.clone() />
                 // The storefront is complete as server-rendered HTML with plain forms: visitors
                 // download no script and no wasm.

@@ -3,6 +3,7 @@
 
 pub mod admin_export;
 pub mod api_v1;
+pub mod assets;
 pub mod config;
 pub mod database;
 pub mod fn_status;
@@ -13,6 +14,7 @@ pub mod jobs;
 pub mod keys;
 pub mod media;
 pub mod metrics;
+pub mod precompress;
 pub mod ratelimit;
 pub mod router;
 pub mod security;

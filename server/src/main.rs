@@ -90,6 +90,16 @@ enum Command {
         #[arg(long)]
         days: Option<u32>,
     },
+    /// Build step: write brotli (.br) and gzip (.gz) copies beside the built site's files, for
+    /// browsers that accept them (run after `cargo leptos build`).
+    Precompress {
+        /// The built site (default: LEPTOS_SITE_ROOT or the site beside the binary).
+        #[arg(long)]
+        site: Option<std::path::PathBuf>,
+        /// Faster, slightly larger copies (development builds).
+        #[arg(long)]
+        quick: bool,
+    },
     /// Master keys for stored credentials.
     Keys {
         #[command(subcommand)]
@@ -290,6 +300,39 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             .await;
             open.close().await;
             result
+        }
+        Command::Precompress { site, quick } => {
+            let root = site.unwrap_or_else(|| config.site_root.clone());
+            let effort = if quick {
+                server::precompress::Effort::Quick
+            } else {
+                server::precompress::Effort::Best
+            };
+            let started = std::time::Instant::now();
+            let files = server::precompress::site(&root, effort)?;
+            let total = |f: fn(&server::precompress::Compressed) -> u64| -> u64 {
+                files.iter().map(f).sum()
+            };
+            for c in files.iter().take(12) {
+                let name = c.path.strip_prefix(&root).unwrap_or(&c.path);
+                println!(
+                    "{:<48} {:>10} bytes {:>10} gzip {:>10} brotli",
+                    name.display(),
+                    c.plain,
+                    c.gz,
+                    c.br
+                );
+            }
+            println!(
+                "precompressed {} files of {} in {:.1}s: {} bytes, {} gzip, {} brotli",
+                files.len(),
+                root.display(),
+                started.elapsed().as_secs_f64(),
+                total(|c| c.plain),
+                total(|c| c.gz),
+                total(|c| c.br)
+            );
+            Ok(())
         }
         Command::Keys { action } => {
             let open = OpenDatabase::open(&config, Exclusive::No).await?;

@@ -1,6 +1,7 @@
 //! Image routes: uploads from the app (multipart form posts that answer with a redirect back, so
-//! they work without JavaScript), the app's view of the current tenant's images, and a
-//! storefront's public images (cached for a year: an image's address never changes content).
+//! they work without JavaScript), the app's view of the current tenant's images (private, checked
+//! again on every use, with an ETag so an unchanged image costs a 304), and a storefront's public
+//! images (cached for a year: an image's address never changes content).
 
 use crate::router::AppState;
 use app::error::AppError;
@@ -27,6 +28,53 @@ fn image_response(content_type: String, bytes: Vec<u8>, cache: &'static str) -> 
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    res.extensions_mut().insert(crate::router::OwnCacheControl);
+    res
+}
+
+/// Private images: a browser keeps them but asks before each use, so access is checked again
+/// (a revoked member gets 401/404, not the cached image).
+const PRIVATE_REVALIDATE: &str = "private, no-cache";
+
+/// A strong validator from the image's bytes.
+fn etag(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+/// Whether an `If-None-Match` header names this validator (or `*`); weak forms match too.
+fn matches(if_none_match: Option<&HeaderValue>, tag: &str) -> bool {
+    let Some(list) = if_none_match.and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    list.split(',')
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+}
+
+/// A private image with its validator, or 304 when the browser already has these bytes.
+fn private_image(
+    content_type: String,
+    bytes: Vec<u8>,
+    if_none_match: Option<&HeaderValue>,
+) -> Response {
+    let tag = etag(&bytes);
+    let mut res = if matches(if_none_match, &tag) {
+        let mut res = StatusCode::NOT_MODIFIED.into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PRIVATE_REVALIDATE),
+        );
+        res.extensions_mut().insert(crate::router::OwnCacheControl);
+        res
+    } else {
+        image_response(content_type, bytes, PRIVATE_REVALIDATE)
+    };
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
     res
 }
 
@@ -82,12 +130,15 @@ pub async fn app_image(provide: impl Fn() + Clone, req: Request, thumb: bool) ->
         return StatusCode::NOT_FOUND.into_response();
     }
     let (parts, _) = req.into_parts();
+    let if_none_match = parts.headers.get(header::IF_NONE_MATCH).cloned();
+    // Access is checked (and the image read) before the validator is compared: a 304 is an answer
+    // about the image too.
     let read = app::api::media::in_request_context(parts, provide, async move {
         app::api::media::read(id, thumb).await
     })
     .await;
     match read {
-        Ok((ct, bytes)) => image_response(ct, bytes, "private, max-age=31536000, immutable"),
+        Ok((ct, bytes)) => private_image(ct, bytes, if_none_match.as_ref()),
         Err(AppError::Unauthenticated) => StatusCode::UNAUTHORIZED.into_response(),
         Err(AppError::Forbidden(_)) => StatusCode::FORBIDDEN.into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
@@ -235,4 +286,21 @@ pub fn request_parts(req: &Request) -> axum::http::request::Parts {
     let (mut parts, _) = builder.body(()).unwrap_or_default().into_parts();
     parts.extensions = req.extensions().clone();
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_names_the_tag_in_a_list_weakly_or_as_any() {
+        let tag = etag(b"image bytes");
+        let h = |s: &str| HeaderValue::from_str(s).unwrap();
+        assert!(matches(Some(&h(&tag)), &tag));
+        assert!(matches(Some(&h(&format!("\"x\", W/{tag}"))), &tag));
+        assert!(matches(Some(&h("*")), &tag));
+        assert!(!matches(Some(&h("\"x\"")), &tag));
+        assert!(!matches(None, &tag));
+        assert_ne!(etag(b"other bytes"), tag);
+    }
 }

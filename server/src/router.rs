@@ -1,6 +1,7 @@
 //! The HTTP router: health endpoints, the Leptos apps and server functions, static files, and the
 //! middleware around them (request ids, tracing, site resolution). Tests drive this same router.
 
+use crate::assets::{SiteFile, SiteFiles};
 use crate::health;
 use crate::media;
 use crate::site::{SiteResolver, resolve_site};
@@ -14,6 +15,8 @@ use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::collections::HashSet;
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
+use tower_http::compression::{CompressionLayer, Predicate};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -66,30 +69,52 @@ impl MakeRequestId for MakeRequestUuidV7 {
     }
 }
 
-/// Pages and server functions may carry a person's data: no shared cache may keep them. Built
-/// assets are the exception (they are the same for everyone).
+/// Marks a response whose handler chose its `Cache-Control` (built files, images): the private
+/// no-store rule leaves it alone.
+#[derive(Clone, Copy, Debug)]
+pub struct OwnCacheControl;
+
+/// Pages, server functions and the REST API may carry a person's or a tenant's data: no cache may
+/// keep them, errors included. Only responses that chose their own lifetime ([`OwnCacheControl`]:
+/// built files, images) are exempt.
 async fn private_no_store(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let path = req.uri().path();
-    let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/storefront.js";
     let mut res = next.run(req).await;
-    // Images set their own lifetime (their address never changes content).
-    let is_image = res
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"image/"))
-        && res
-            .headers()
-            .contains_key(axum::http::header::CACHE_CONTROL);
-    if !is_asset && !is_image {
+    if res.extensions().get::<OwnCacheControl>().is_none() {
         res.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("private, no-store"),
         );
     }
     res
+}
+
+/// HTML and JSON compressed on the fly (brotli or gzip, as the browser accepts) when worth it:
+/// above 1 KB, not images or already-compressed formats, not built files (the build compressed
+/// those). Quality 4: near gzip's speed, smaller than gzip.
+fn compression() -> CompressionLayer<impl Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, SizeAbove};
+    let not_built_file =
+        |_: axum::http::StatusCode,
+         _: axum::http::Version,
+         _: &axum::http::HeaderMap,
+         ext: &axum::http::Extensions| ext.get::<SiteFile>().is_none();
+    let predicate = DefaultPredicate::new()
+        .and(SizeAbove::new(1024))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/gzip"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("font/woff"))
+        .and(NotForContentType::const_new("audio/"))
+        .and(NotForContentType::const_new("video/"))
+        .and(not_built_file);
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(predicate)
 }
 
 /// Both apps' routes, each path once: the shell renders whichever app the Host resolved to.
@@ -105,6 +130,8 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 
 pub fn build_router(state: AppState) -> Router {
     crate::telemetry::init_executor();
+    // The pages link to the built files under the names this site gave them.
+    app::assets::publish(crate::assets::built_files(&state.leptos_options));
     let x_request_id = HeaderName::from_static("x-request-id");
     let context = {
         let db = state.db.clone();
@@ -185,10 +212,23 @@ pub fn build_router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .fallback({
+            // A file of the built site if there is one, else the app's own answer (its 404 page).
+            let files = SiteFiles::new(state.leptos_options.site_root.as_ref());
+            let pages =
+                leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
+            move |uri: axum::http::Uri,
+                  state: axum::extract::State<AppState>,
+                  req: axum::extract::Request| {
+                let (files, pages) = (files.clone(), pages.clone());
+                async move {
+                    match files.serve(req).await {
+                        Ok(file) => file,
+                        Err(req) => pages(uri, state, req).await,
+                    }
+                }
+            }
+        })
         .layer(axum::middleware::from_fn_with_state(
             state.db.clone(),
             storefront::pages,
@@ -213,7 +253,6 @@ pub fn build_router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
 
     let apps = apps
-        .layer(axum::middleware::from_fn(private_no_store))
         .layer(axum::middleware::from_fn(
             crate::fn_status::status_from_error,
         ))
@@ -246,6 +285,8 @@ pub fn build_router(state: AppState) -> Router {
             crate::security::headers,
         ))
         .layer(axum::middleware::from_fn(crate::security::refuse_nul))
+        .layer(axum::middleware::from_fn(private_no_store))
+        .layer(compression())
         .layer(axum::middleware::from_fn(crate::metrics::record))
         .layer(axum::middleware::from_fn(remember_request_span))
         .layer(

@@ -109,14 +109,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Leptos' options, from our configuration rather than from Cargo.toml at run time.
+/// Leptos' options, from our configuration rather than from Cargo.toml at run time (and the
+/// built site's hash file, when its file names are hashed).
 pub fn leptos_options(config: &Config) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("cadence")
-        .site_root(config.site_root.to_string_lossy().to_string())
-        .site_pkg_dir("pkg")
-        .site_addr(config.addr)
-        .build()
+    crate::assets::site_options(&config.site_root, config.addr)
 }
 
 fn app_url(config: &Config, sub: Option<&str>) -> String {

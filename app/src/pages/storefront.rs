@@ -107,8 +107,9 @@ pub fn render_page(profile: &StorefrontProfile, page: Page, error: Option<String
         "ltr"
     };
     format!(
-        "<!DOCTYPE html><html lang=\"{}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"><link rel=\"stylesheet\" href=\"/pkg/cadence.css\"><script src=\"/storefront.js\" defer></script>{}<title>{}</title></head><body data-site=\"storefront\">{body}</body></html>",
+        "<!DOCTYPE html><html lang=\"{}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"><link rel=\"stylesheet\" href=\"{}\"><script src=\"/storefront.js\" defer></script>{}<title>{}</title></head><body data-site=\"storefront\">{body}</body></html>",
         escape(&profile.language),
+        escape(&crate::assets::stylesheet()),
         brand_style(profile),
         escape(&title)
     )

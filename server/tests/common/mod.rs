@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use tower::ServiceExt;
 
 pub mod ads;
+pub mod browser;
 
 pub const BASE_DOMAIN: &str = "cadence.test";
 
@@ -91,6 +92,25 @@ impl TestApp {
 
     /// The app with its images in `media` (a local directory or a fake S3).
     pub async fn spawn_with_media(media: cadence::media::MediaStore) -> TestApp {
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("cadence")
+            .site_root("target/site")
+            .build();
+        Self::spawn_with(media, options).await
+    }
+
+    /// The app serving the built site in `site` (its files, hashed names, precompressed copies),
+    /// set up as the server sets it up.
+    pub async fn spawn_with_site(site: &std::path::Path) -> TestApp {
+        let dir = std::env::temp_dir().join(format!("cadence-test-media-{}", uuid::Uuid::now_v7()));
+        let options = server::assets::site_options(site, "127.0.0.1:3000".parse().unwrap());
+        Self::spawn_with(cadence::media::MediaStore::local(&dir).unwrap(), options).await
+    }
+
+    async fn spawn_with(
+        media: cadence::media::MediaStore,
+        leptos_options: leptos::prelude::LeptosOptions,
+    ) -> TestApp {
         let t = test_db();
         let db = Database::connect(&t.app_url, 5)
             .await
@@ -100,10 +120,7 @@ impl TestApp {
             cadence::admin::keys::LocalKeys::parse(&key_entry).unwrap(),
         );
         let state = AppState {
-            leptos_options: leptos::prelude::LeptosOptions::builder()
-                .output_name("cadence")
-                .site_root("target/site")
-                .build(),
+            leptos_options,
             db: db.clone(),
             site: SiteConfig {
                 base_domain: BASE_DOMAIN.into(),

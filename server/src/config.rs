@@ -59,6 +59,10 @@ pub struct Config {
     /// `CADENCE_RATE_LIMIT_SCALE`: multiplies every rate limit (default 1; 0 turns them off,
     /// e.g. for load benchmarks from one address).
     pub rate_limit_scale: f64,
+    /// `CADENCE_PAGE_CACHE=off`: no rendered storefront page is kept, each reads its data every
+    /// time (to measure or rule out the cache); `on` (the default) keeps pages until a write
+    /// changes them.
+    pub page_cache: bool,
     /// `CADENCE_METRICS_TOKEN`: a bearer token for `/metrics` from other machines (loopback
     /// clients need none).
     pub metrics_token: Option<String>,
@@ -157,6 +161,13 @@ impl Config {
                 .transpose()
                 .context("CADENCE_RATE_LIMIT_SCALE must be a number such as 1 or 0.5")?
                 .unwrap_or(1.0),
+            page_cache: match get("CADENCE_PAGE_CACHE").as_deref() {
+                None | Some("on") => true,
+                Some("off") => false,
+                Some(other) => {
+                    anyhow::bail!("CADENCE_PAGE_CACHE must be on or off, not {other:?}")
+                }
+            },
             addr,
             base_domain,
             public_port,

@@ -79,6 +79,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         None => None,
     };
     let jobs = crate::jobs::Jobs::start(open.db.clone(), mailer);
+    // Other servers' writes drop this server's cached storefront pages (LISTEN/NOTIFY).
+    let storefront_listener = cadence::storefront::spawn_listener(open.db.clone());
+    if !config.page_cache {
+        open.db.storefront_cache().switch_off_pages();
+    }
     let app = build_router(state);
     let site = app_url(&config, None);
     tracing::info!(
@@ -104,6 +109,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     jobs.stop();
+    storefront_listener.abort();
     open.close().await;
     tracing::info!("stopped");
     Ok(())

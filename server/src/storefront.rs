@@ -306,10 +306,15 @@ pub async fn pledge(
 
 /// Renders the storefront's pages (GET on a storefront host) from data loaded here, before the
 /// Leptos router: a complete HTML page with no script, no resources and no streaming.
+///
+/// Pages are kept in this server's storefront cache until a write changes the tenant (any
+/// server's: see `cadence::storefront::spawn_listener`): the home and item pages per tenant, the
+/// cart per tenant and cart cookie (the page is made from the cookie alone: a visitor is served
+/// only what their own cookie names), a receipt per tenant and the reference the visitor holds.
+/// Form tokens are placeholders in the kept page, replaced by fresh ones on every answer.
 pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Response {
     use app::api::storefront as data;
     use app::pages::storefront::{Page, render_page};
-    use cadence::storefront::StorefrontProfile;
     let tenant = req.extensions().get::<ResolvedTenant>().cloned();
     let path = req.uri().path().to_string();
     let (Some(tenant), true) = (
@@ -328,48 +333,55 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
     };
     let cart_cookie = cookie(req.headers(), CART).unwrap_or_default();
     drop(req);
-    // The home's data is cached per tenant: every page takes its branding from it.
-    let data = match cadence::commerce::storefront_home(&db, &tenant).await {
+    let cache = db.storefront_cache();
+    let tenant_id = tenant.scope.tenant_id();
+    let key = page_key(&path, &param, &cart_cookie);
+    if let Some(key) = &key
+        && let Some(html) = cache.page(tenant_id, key)
+    {
+        return html_response(StatusCode::OK, with_fresh_tokens(&html));
+    }
+    let generation = cache.pages_generation();
+    // The home's data is kept per tenant: every page takes its branding from it.
+    let home = match cadence::commerce::storefront_home(&db, &tenant).await {
         Ok(d) => d,
         Err(e) => return unavailable(e),
     };
-    // The home page is the same for every visitor: its HTML is kept while its data is.
-    let plain_home = path == "/" && param("error").is_none();
-    if plain_home && let Some(html) = cached_home(&tenant, &data) {
-        return html_response(StatusCode::OK, html.to_string());
-    }
-    let loaded: cadence::Result<(StorefrontProfile, Page)> = async {
-        // Only the home needs the items as visitors see them; other pages need the profile.
-        let profile = data.0.clone();
-        let lang = profile.language.clone();
-        let page = match path.as_str() {
-            "/" => Page::Home(data::home_from(&data)),
-            "/cart" => Page::Cart(data::cart(&db, &tenant, &cart_cookie, &lang).await?),
-            "/thanks" => {
-                let reference = param("ref").and_then(|r| Uuid::parse_str(&r).ok());
-                match reference {
-                    Some(r) => {
-                        data::receipt(&db, &tenant, &param("kind").unwrap_or_default(), r, &lang)
-                            .await?
-                            .map_or(Page::NotFound, Page::Thanks)
-                    }
-                    None => Page::NotFound,
-                }
+    let loaded: cadence::Result<Page> = async {
+        let lang = home.0.language.clone();
+        Ok(match path.as_str() {
+            "/" => Page::Home(data::home_from(&home)),
+            "/cart" => {
+                let mut cart = data::cart(&db, &tenant, &cart_cookie, &lang).await?;
+                cart.token = PLACEHOLDERS[0];
+                Page::Cart(cart)
             }
+            "/thanks" => match param("ref").and_then(|r| Uuid::parse_str(&r).ok()) {
+                Some(r) => {
+                    data::receipt(&db, &tenant, &param("kind").unwrap_or_default(), r, &lang)
+                        .await?
+                        .map_or(Page::NotFound, Page::Thanks)
+                }
+                None => Page::NotFound,
+            },
             p => match p
                 .strip_prefix("/items/")
                 .and_then(|id| Uuid::parse_str(id).ok())
             {
-                Some(id) => data::item(&db, &tenant, id, &lang)
-                    .await?
-                    .map_or(Page::NotFound, Page::Item),
+                Some(id) => match data::item(&db, &tenant, id, &lang).await? {
+                    Some(mut page) => {
+                        page.token = PLACEHOLDERS[0];
+                        page.pledge_token = PLACEHOLDERS[1];
+                        Page::Item(page)
+                    }
+                    None => Page::NotFound,
+                },
                 None => Page::NotFound,
             },
-        };
-        Ok((profile, page))
+        })
     }
     .await;
-    let (profile, page) = match loaded {
+    let page = match loaded {
         Ok(p) => p,
         Err(e) => return unavailable(e),
     };
@@ -378,11 +390,53 @@ pub async fn pages(State(db): State<Database>, req: Request, next: Next) -> Resp
     } else {
         StatusCode::OK
     };
-    let html = render_page(&profile, page, param("error"));
-    if plain_home {
-        remember_home(&tenant, &data, &html);
+    let html = render_page(&home.0, page, param("error"));
+    if let (Some(key), StatusCode::OK) = (key, status) {
+        cache.keep_page(generation, tenant_id, key, html.as_str().into());
     }
-    html_response(status, html)
+    html_response(status, with_fresh_tokens(&html))
+}
+
+/// What a page is kept under in the cache, or `None` for a page that is not kept (one showing
+/// a form's refusal reason). Only what the page is made from goes into the key.
+fn page_key(
+    path: &str,
+    param: &impl Fn(&str) -> Option<String>,
+    cart_cookie: &str,
+) -> Option<String> {
+    if param("error").is_some() {
+        return None;
+    }
+    Some(match path {
+        "/" => "home".to_string(),
+        // The cart page shows exactly the lines its cookie names, so the cookie (as parsed) is
+        // the key: two visitors share a page only when they sent the same cart.
+        "/cart" => format!("cart {}", commerce::Cart::parse(cart_cookie).to_cookie()),
+        "/thanks" => format!(
+            "thanks {} {}",
+            param("kind").unwrap_or_default(),
+            param("ref").unwrap_or_default()
+        ),
+        // The pledge form's earliest date is tomorrow: a new day is a new page.
+        p if p.starts_with("/items/") => format!("{p} {}", chrono::Utc::now().date_naive()),
+        _ => return None,
+    })
+}
+
+/// Stand-ins for the form tokens in a rendered page, random per process so no text a tenant
+/// writes can match them; each answer replaces them with fresh tokens.
+static PLACEHOLDERS: std::sync::LazyLock<[Uuid; 2]> =
+    std::sync::LazyLock::new(|| [Uuid::now_v7(), Uuid::now_v7()]);
+
+fn with_fresh_tokens(html: &str) -> String {
+    PLACEHOLDERS.iter().fold(html.to_string(), |html, p| {
+        let p = p.to_string();
+        if html.contains(&p) {
+            html.replace(&p, &Uuid::now_v7().to_string())
+        } else {
+            html
+        }
+    })
 }
 
 fn unavailable(e: cadence::Error) -> Response {
@@ -404,33 +458,4 @@ fn html_response(status: StatusCode, html: String) -> Response {
         html,
     )
         .into_response()
-}
-
-type HomeHtml = std::collections::HashMap<
-    cadence::tenancy::TenantId,
-    (cadence::commerce::HomeData, std::sync::Arc<str>),
->;
-
-/// Rendered home pages, each valid while the core hands out the same (cached) data it was
-/// rendered from: when the data is refreshed or dropped, the page is rendered again.
-static HOME_HTML: std::sync::LazyLock<std::sync::Mutex<HomeHtml>> =
-    std::sync::LazyLock::new(Default::default);
-
-fn cached_home(
-    tenant: &ResolvedTenant,
-    data: &cadence::commerce::HomeData,
-) -> Option<std::sync::Arc<str>> {
-    let pages = HOME_HTML.lock().unwrap_or_else(|e| e.into_inner());
-    pages
-        .get(&tenant.scope.tenant_id())
-        .filter(|(d, _)| std::sync::Arc::ptr_eq(d, data))
-        .map(|(_, html)| html.clone())
-}
-
-fn remember_home(tenant: &ResolvedTenant, data: &cadence::commerce::HomeData, html: &str) {
-    let mut pages = HOME_HTML.lock().unwrap_or_else(|e| e.into_inner());
-    if pages.len() >= 10_000 {
-        pages.clear();
-    }
-    pages.insert(tenant.scope.tenant_id(), (data.clone(), html.into()));
 }

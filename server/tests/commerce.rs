@@ -5,6 +5,8 @@
 #[path = "commerce/attribution.rs"]
 mod attribution;
 mod common;
+#[path = "commerce/page_cache.rs"]
+mod page_cache;
 #[path = "commerce/storefront.rs"]
 mod storefront;
 #[path = "commerce/workflow.rs"]

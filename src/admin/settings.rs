@@ -2,7 +2,7 @@
 
 use crate::audit::{self, AuditEvent, Outcome, RequestMeta};
 use crate::db::Database;
-use crate::tenancy::{TenantScope, forget_tenant};
+use crate::tenancy::TenantScope;
 use crate::{Error, Result};
 
 /// The workspace's name and time zone.
@@ -62,6 +62,7 @@ pub async fn save_workspace(
     }
     audit::record(&mut tx, meta, e).await?;
     tx.commit().await?;
-    forget_tenant(scope.tenant_id());
+    // The name is the storefront's name when none is saved: its kept pages go too.
+    crate::commerce::forget_storefront(db, scope.tenant_id());
     Ok(())
 }

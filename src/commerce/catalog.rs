@@ -69,15 +69,27 @@ pub async fn public_items(db: &Database, scope: &TenantScope) -> Result<Vec<Cata
 
 /// One item by id (archived ones too: staff see them; the storefront checks `active`).
 pub async fn item(db: &Database, scope: &TenantScope, id: Uuid) -> Result<CatalogItem> {
-    let mut tx = db.tenant_tx(scope).await?;
-    let item = sqlx::query_as(&format!(
-        "select {COLUMNS} from catalog_items i where i.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    item.ok_or(Error::NotFound)
+    items(db, scope, &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound)
+}
+
+/// Items by id, in no particular order (unknown ids are left out), in one round trip: the read
+/// function `storefront_items` sets the tenant transaction-locally and reads, as one statement
+/// that is its own transaction (row-level security applies as in the tenant door).
+#[tracing::instrument(name = "Read catalog items", skip_all, fields(tenant_id = %scope.tenant_id(), items = ids.len()))]
+pub async fn items(db: &Database, scope: &TenantScope, ids: &[Uuid]) -> Result<Vec<CatalogItem>> {
+    Ok(sqlx::query_as(
+        "select id, kind, title, description, currency, price, suggested_amounts, min_amount,
+                goal, active, sort_order, archived, raised, image_ids
+           from storefront_items($1, $2)",
+    )
+    .bind(scope.tenant_id().0)
+    .bind(ids)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// Every item for the staff list, archived last.
@@ -264,7 +276,7 @@ pub async fn save_item(
     )
     .await?;
     tx.commit().await?;
-    forget_storefront(who.scope.tenant_id());
+    forget_storefront(db, who.scope.tenant_id());
     Ok(id)
 }
 
@@ -299,36 +311,33 @@ pub async fn set_archived(db: &Database, who: &Staff<'_>, id: Uuid, archived: bo
     )
     .await?;
     tx.commit().await?;
-    forget_storefront(who.scope.tenant_id());
+    forget_storefront(db, who.scope.tenant_id());
     Ok(())
 }
 
 /// The storefront home's data: its profile and its active items.
 pub type HomeData = std::sync::Arc<(crate::storefront::StorefrontProfile, Vec<CatalogItem>)>;
 
-static HOMES: std::sync::LazyLock<crate::cache::TtlCache<crate::tenancy::TenantId, HomeData>> =
-    std::sync::LazyLock::new(|| {
-        crate::cache::TtlCache::new(std::time::Duration::from_secs(5), 10_000)
-    });
-
-/// Drops what this process remembers of a tenant's storefront (directory entry and home page
-/// data); every write that changes what visitors see calls it.
-pub fn forget_storefront(tenant: crate::tenancy::TenantId) {
-    HOMES.forget_where(|k, _| *k == tenant);
-    crate::tenancy::forget_tenant(tenant);
+/// Drops what this server remembers of a tenant's storefront (directory entry, home data, pages);
+/// every write that changes what visitors see calls it after committing. Other servers hear of
+/// the write from the database (`storefront::spawn_listener`).
+pub fn forget_storefront(db: &Database, tenant: crate::tenancy::TenantId) {
+    db.storefront_cache().forget(tenant);
 }
 
 /// The storefront home's data in one transaction: the storefront's name, tagline and about text
-/// (the tenant's name when none is saved) and its items. Remembered for a few seconds per tenant
-/// (the hottest page of the product); writes through the core forget it at once.
+/// (the tenant's name when none is saved) and its items. Remembered per tenant until a write
+/// changes it (the hottest page of the product).
 pub async fn storefront_home(
     db: &Database,
     tenant: &crate::tenancy::ResolvedTenant,
 ) -> Result<HomeData> {
     let key = tenant.scope.tenant_id();
-    if let Some(hit) = HOMES.get(&key) {
+    let cache = db.storefront_cache();
+    if let Some(hit) = cache.home(key) {
         return Ok(hit);
     }
+    let generation = cache.homes_generation();
     let mut tx = db.tenant_tx(&tenant.scope).await?;
     let profile = crate::storefront::load_profile(&mut tx, tenant).await?;
     let items = sqlx::query_as(&format!(
@@ -339,6 +348,6 @@ pub async fn storefront_home(
     .await?;
     tx.commit().await?;
     let data: HomeData = std::sync::Arc::new((profile, items));
-    HOMES.insert(key, data.clone());
+    cache.keep_home(generation, key, data.clone());
     Ok(data)
 }

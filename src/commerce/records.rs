@@ -188,7 +188,7 @@ pub async fn change_status(
     )
     .await?;
     tx.commit().await?;
-    super::forget_storefront(who.scope.tenant_id());
+    super::forget_storefront(db, who.scope.tenant_id());
     Ok(())
 }
 

@@ -14,9 +14,20 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// The application role's connection pool. The pool itself never leaves the core: callers get
 /// feature functions that take a [`TenantScope`], and those open tenant transactions here.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Database {
     pool: PgPool,
+    /// This server's storefront cache (one per handle and its clones, so two app servers in one
+    /// test process keep apart what two machines would).
+    storefront: std::sync::Arc<crate::storefront::StorefrontCache>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("pool", &self.pool)
+            .finish()
+    }
 }
 
 impl Database {
@@ -28,7 +39,21 @@ impl Database {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self::from_pool(pool))
+    }
+
+    /// A handle over an existing pool of the application role (tests keep the pool to look at its
+    /// connections afterwards), with an empty storefront cache.
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self {
+            pool,
+            storefront: Default::default(),
+        }
+    }
+
+    /// This server's storefront cache.
+    pub fn storefront_cache(&self) -> &std::sync::Arc<crate::storefront::StorefrontCache> {
+        &self.storefront
     }
 
     /// True when the database answers a trivial query.
@@ -64,7 +89,9 @@ impl Database {
     }
 
     /// For core modules only: queries that need no tenant (directory look-ups through
-    /// security-definer functions, health checks).
+    /// security-definer functions, health checks), and the storefront's read functions
+    /// (`storefront_items`, `storefront_receipt`), whose first act is the transaction-local
+    /// tenant setting: one statement, its own transaction, nothing left on the connection.
     pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
     }

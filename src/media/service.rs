@@ -96,7 +96,7 @@ pub async fn upload(
         let _ = store.delete(&thumb_key).await;
         return Err(e);
     }
-    crate::commerce::forget_storefront(tenant);
+    crate::commerce::forget_storefront(db, tenant);
     Ok(MediaView {
         id,
         width: width as i32,
@@ -236,6 +236,6 @@ pub async fn remove(db: &Database, store: &MediaStore, who: &Staff<'_>, id: Uuid
     let tenant = who.scope.tenant_id();
     store.delete(&MediaStore::key(tenant, id, false)).await?;
     store.delete(&MediaStore::key(tenant, id, true)).await?;
-    crate::commerce::forget_storefront(tenant);
+    crate::commerce::forget_storefront(db, tenant);
     Ok(())
 }

@@ -6,6 +6,10 @@ pub use branding::*;
 pub use model::*;
 
 #[cfg(feature = "ssr")]
+mod cache;
+#[cfg(feature = "ssr")]
 mod service;
+#[cfg(feature = "ssr")]
+pub use cache::*;
 #[cfg(feature = "ssr")]
 pub use service::*;

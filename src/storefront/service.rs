@@ -82,7 +82,7 @@ pub async fn save_profile(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    crate::commerce::forget_storefront(scope.tenant_id());
+    crate::commerce::forget_storefront(db, scope.tenant_id());
     Ok(())
 }
 
@@ -302,6 +302,6 @@ pub async fn save_settings(
     )
     .await?;
     tx.commit().await?;
-    crate::commerce::forget_storefront(who.scope.tenant_id());
+    crate::commerce::forget_storefront(db, who.scope.tenant_id());
     Ok(())
 }

@@ -77,6 +77,11 @@ pub fn forget_tenant(id: TenantId) {
     DIRECTORY.forget_where(|_, t| t.as_ref().is_some_and(|t| t.scope.tenant_id() == id));
 }
 
+/// Drops everything this process remembers of the directory (after change notices were lost).
+pub fn forget_all_tenants() {
+    DIRECTORY.clear();
+}
+
 /// Drops what this process remembers of a slug (after a tenant was created with it).
 pub fn forget_slug(slug: &str) {
     DIRECTORY.forget_where(|k, _| k == slug);

@@ -9,9 +9,10 @@ say() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*"; }
 
 # Build tools run a few times per build, so they are compiled for a quick install, not for speed:
 # no LTO, light optimisation, many codegen units, no debug info (cargo's environment overrides of
-# the release profile that `cargo install` uses).
+# the release profile that `cargo install` uses), and the system's OpenSSL instead of compiling
+# OpenSSL's C sources for cargo-leptos' template support.
 quick_install() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+  OPENSSL_NO_VENDOR=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false \
     CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_INCREMENTAL=false \
     cargo install "$@"
@@ -31,6 +32,8 @@ if [ "${CADENCE_BOOTSTRAP_BROWSER:-1}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   need_apt chromium
 fi
 if ! command -v npm >/dev/null 2>&1; then need_apt npm; fi
+# The build tools link the system's OpenSSL (see quick_install below).
+if ! cargo leptos --version >/dev/null 2>&1; then need_apt libssl-dev; need_apt pkg-config; fi
 
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing apt packages: ${apt_missing[*]}"

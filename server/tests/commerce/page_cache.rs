@@ -133,11 +133,8 @@ async fn a_price_change_through_one_server_reaches_the_others_cached_pages_at_on
     // cache is used again once the listener is back.
     let (_, page) = other.get(&host, &item_path).await;
     assert!(page.contains("12.50 USD"));
-    let before = hits(&other);
-    let (_, _) = other.get(&host, &item_path).await;
-    assert_eq!(
-        hits(&other),
-        before + 1,
+    assert!(
+        served_from_cache(&other, &host, &item_path).await,
         "kept before the connection is lost"
     );
     let mut c = other.app_conn().await;
@@ -168,8 +165,24 @@ async fn a_price_change_through_one_server_reaches_the_others_cached_pages_at_on
         before,
         "the page was read again after the reconnection"
     );
-    let (_, _) = other.get(&host, &item_path).await;
-    assert_eq!(hits(&other), before + 1, "and kept again");
+    assert!(
+        served_from_cache(&other, &host, &item_path).await,
+        "and kept again"
+    );
+}
+
+/// Whether a page comes from the cache within a few reads. The other tests of this binary write
+/// to other tenants on the same database at the same time, and a page read while any tenant's
+/// entries are being dropped is not kept (it might predate the write), so one read may miss.
+async fn served_from_cache(app: &TestApp, host: &str, path: &str) -> bool {
+    for _ in 0..20 {
+        let before = hits(app);
+        let (_, _) = app.get(host, path).await;
+        if hits(app) > before {
+            return true;
+        }
+    }
+    false
 }
 
 fn tokens(page: &str) -> Vec<String> {

@@ -211,7 +211,7 @@ async fn send_raw(
     content_type: &str,
     body: String,
     cookie: Option<&str>,
-) -> (StatusCode, String) {
+) -> (StatusCode, String, String) {
     let mut req = axum::http::Request::builder()
         .method(method)
         .uri(path)
@@ -227,8 +227,20 @@ async fn send_raw(
         .send(req.body(axum::body::Body::from(body)).unwrap())
         .await;
     let status = res.status();
-    (status, body_text(res).await)
+    let cache = cache_control(res.headers());
+    (status, body_text(res).await, cache)
 }
+
+fn cache_control(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// What every signed-in answer says: no cache, shared or the browser's, keeps it.
+const NO_STORE: &str = "private, no-store";
 
 /// What of B's must never reach A: names, addresses and secrets that no probe sends.
 fn canaries(w: &World) -> Vec<String> {
@@ -304,8 +316,15 @@ async fn every_server_function_and_route_tried_with_b_ids_leaks_and_changes_noth
         // As A, with each of B's ids (and the outsider's).
         for (label, id) in &tries {
             let (ct, body) = body_for(spec, &w, *id, None);
-            let (status, text) = send_raw(&w.app, "POST", fn_path, &ct, body, Some(&cookie)).await;
+            let (status, text, cache) =
+                send_raw(&w.app, "POST", fn_path, &ct, body, Some(&cookie)).await;
             calls += 1;
+            if cache != NO_STORE {
+                failures.push(format!(
+                    "{} answered with Cache-Control `{cache}`",
+                    spec.name
+                ));
+            }
             // 429 would mean the sweep stopped probing: give it more sessions if it ever shows.
             if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
                 failures.push(format!("{} with {label}: {status} {text}", spec.name));
@@ -338,10 +357,16 @@ async fn every_server_function_and_route_tried_with_b_ids_leaks_and_changes_noth
                 Some(second.as_str()),
             ),
         ] {
-            let (status, text) = send_raw(&w.app, "POST", fn_path, ct, body, c).await;
+            let (status, text, cache) = send_raw(&w.app, "POST", fn_path, ct, body, c).await;
             calls += 1;
             if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
                 failures.push(format!("{} with {what}: {status} {text}", spec.name));
+            }
+            if cache != NO_STORE {
+                failures.push(format!(
+                    "{} with {what}: Cache-Control `{cache}`",
+                    spec.name
+                ));
             }
         }
         // A call that ended A's session (log-out, sorted last): sign in again for the pages.
@@ -364,11 +389,14 @@ async fn every_server_function_and_route_tried_with_b_ids_leaks_and_changes_noth
             let p = params
                 .replace_all(route.path(), id.to_string().as_str())
                 .to_string();
-            let (status, text) =
+            let (status, text, cache) =
                 send_raw(&w.app, "GET", &p, "", String::new(), Some(&cookie)).await;
             pages += 1;
             if status.is_server_error() {
                 failures.push(format!("page {p} ({label}): {status}"));
+            }
+            if cache != NO_STORE {
+                failures.push(format!("page {p} ({label}): Cache-Control `{cache}`"));
             }
             if !SHOWS_ALL_MAIL.contains(&route.path())
                 && let Some(l) = leaks.iter().find(|l| text.contains(l.as_str()))
@@ -450,8 +478,14 @@ async fn every_server_function_and_route_tried_with_b_ids_leaks_and_changes_noth
                         .send(req.body(axum::body::Body::from(body)).unwrap())
                         .await;
                     let status = res.status();
+                    let cache = cache_control(res.headers());
                     let text = body_text(res).await;
                     pages += 1;
+                    // Private answers never go to a shared cache (a private image may be
+                    // revalidated: `private, no-cache`); only B's public storefront may be.
+                    if host == BASE_DOMAIN && !cache.starts_with("private") {
+                        failures.push(format!("{method} {host}{p}: Cache-Control `{cache}`"));
+                    }
                     if status.is_server_error() {
                         failures.push(format!("{method} {host}{p} ({label}): {status} {text}"));
                     }

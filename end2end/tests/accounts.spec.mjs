@@ -1,6 +1,6 @@
 // Accounts in the browser: sign up, verify by the emailed link, log in, log out, reset a password.
 import { test, expect } from './browser.mjs';
-import { platformUrl, hydrated } from './helpers.mjs';
+import { platformUrl, hydrated, logInAsDemoOwner } from './helpers.mjs';
 
 const unique = () => `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@example.com`;
 
@@ -84,7 +84,7 @@ test('weak passwords are refused at sign-up with a reason', async ({ page }) => 
 });
 
 test('the demo owner sees their tenant and its security events', async ({ page }) => {
-  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
+  await logInAsDemoOwner(page);
   await expect(page.locator('[data-test="current-tenant"]')).toContainText('Blue Mountain Roasters');
   await expect(page.locator('[data-test="current-tenant"]')).toContainText('You are owner in Blue Mountain Roasters');
   await expect(page.locator('[data-test="tenant-list"] li.current')).toContainText('Blue Mountain Roasters');

@@ -4,7 +4,7 @@
 // upload a Meta Ads Manager CSV export through an edited column mapping, see the source's "data as
 // of", and map a region key the lookup did not know.
 import { test, expect } from './browser.mjs';
-import { hydrated, logIn } from './helpers.mjs';
+import { hydrated, logIn, logInAsDemoOwner } from './helpers.mjs';
 
 const row = (account, ad, day, spend) => JSON.stringify({
   date_start: day, account_id: account, campaign_id: `c-${ad}`, adset_id: `s-${ad}`, ad_id: ad,
@@ -15,8 +15,7 @@ const row = (account, ad, day, spend) => JSON.stringify({
 test('staff upload an ad export and read its run report', async ({ page }) => {
   test.setTimeout(60_000);
   const account = `9${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
-  await expect(page.locator('[data-test="welcome"]')).toBeVisible();
+  await logInAsDemoOwner(page);
   await page.goto('/app/data');
   await hydrated(page);
   await page.getByLabel('Account id', { exact: true }).fill(`act_${account}`);

@@ -1,6 +1,7 @@
 // Shared helpers for the specs: addresses of the server under test and waiting for hydration.
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { expect } from "@playwright/test";
 export const port = process.env.CADENCE_E2E_PORT || '3000';
 export const platformUrl = (path = '/') => `http://localhost:${port}${path}`;
 export const storefrontUrl = (slug, path = '/') => `http://${slug}.localhost:${port}${path}`;
@@ -22,6 +23,22 @@ export async function logIn(page, email, password, next = '') {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/**
+ * Logs in as the demo owner and makes `tenant` the current workspace. A person lands in the
+ * workspace they used last, and the specs run side by side, so another spec may have left the
+ * demo owner in the other one.
+ */
+export async function logInAsDemoOwner(page, tenant = 'Blue Mountain Roasters') {
+  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
+  await expect(page.locator('[data-test="welcome"]')).toBeVisible();
+  await hydrated(page);
+  const row = page.locator('[data-test="tenant-list"] li', { hasText: tenant });
+  if (await row.getByRole('button', { name: 'Switch' }).count()) {
+    await row.getByRole('button', { name: 'Switch' }).click();
+  }
+  await expect(page.locator('[data-test="current-tenant"]')).toContainText(tenant);
 }
 
 /** The first link of the newest mail with `subject` to `email`, from the development mailbox. */

@@ -3,14 +3,13 @@
 // clicking a parish on the map to filter the dashboard, and downloading the table as CSV.
 import { test, expect } from './browser.mjs';
 import fs from 'node:fs';
-import { hydrated, logIn } from './helpers.mjs';
+import { hydrated, logIn, logInAsDemoOwner } from './helpers.mjs';
 
 const number = (text) => Number(text.replace(/[^0-9.]/g, ''));
 
 test('the ad dashboard filters, sorts, drills down, maps and exports', async ({ page }) => {
   test.setTimeout(90_000);
-  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
-  await expect(page.locator('[data-test="welcome"]')).toBeVisible();
+  await logInAsDemoOwner(page);
   await page.goto('/app/performance');
   await hydrated(page);
   await expect(page.locator('[data-test="kpi-spend"]')).toContainText('USD');

@@ -1,15 +1,14 @@
 // Hardening in a real browser: pages hydrate under the Content-Security-Policy with no violation,
 // and a form on another site posting into Cadence is refused.
 import { test, expect } from './browser.mjs';
-import { platformUrl, hydrated, logIn } from './helpers.mjs';
+import { platformUrl, hydrated, logIn, logInAsDemoOwner } from './helpers.mjs';
 
 test('pages hydrate under the content security policy without a single violation', async ({ page }) => {
   const violations = [];
   page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
   await page.goto(platformUrl('/'));
   await hydrated(page);
-  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
-  await expect(page.locator('[data-test="welcome"]')).toBeVisible();
+  await logInAsDemoOwner(page);
   await page.goto(platformUrl('/app/performance'));
   await hydrated(page);
   await expect(page.locator('.leaflet-container')).toBeVisible();

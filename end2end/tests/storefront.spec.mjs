@@ -2,7 +2,7 @@
 // donates and pledges; each gets its number, and a repeated submission makes no second record.
 import { test, expect } from './browser.mjs';
 import { createRequire } from 'module';
-import { storefrontUrl, platformUrl, port, logIn, hydrated } from './helpers.mjs';
+import { storefrontUrl, platformUrl, port, logIn, hydrated, logInAsDemoOwner } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -88,8 +88,7 @@ test('a visitor from a campaign orders, donates and pledges without JavaScript; 
 
   // Staff sign in and see the three records with their numbers and channel.
   const staff = await (await browser.newContext({ javaScriptEnabled: true })).newPage();
-  await logIn(staff, 'owner@demo.cadence.test', 'demo owner passphrase');
-  await expect(staff.locator('[data-test="welcome"]')).toBeVisible();
+  await logInAsDemoOwner(staff);
   await staff.locator('[data-test="sales-link"]').click();
   await expect(staff).toHaveURL(/\/app\/sales$/);
   await hydrated(staff);

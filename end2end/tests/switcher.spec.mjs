@@ -1,14 +1,9 @@
 // The tenant switcher: Ctrl+K, search on the server, arrows and Enter, and the data follows.
 import { test, expect } from './browser.mjs';
-import { platformUrl, hydrated } from './helpers.mjs';
+import { platformUrl, hydrated, logInAsDemoOwner } from './helpers.mjs';
 
 test('the demo owner switches between two tenants with the keyboard', async ({ page }) => {
-  await page.goto(platformUrl('/login'));
-  await hydrated(page);
-  await page.getByLabel('Email').fill('owner@demo.cadence.test');
-  await page.getByLabel('Password', { exact: true }).fill('demo owner passphrase');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('[data-test="current-tenant"]')).toContainText('Blue Mountain Roasters');
+  await logInAsDemoOwner(page);
   await expect(page.locator('[data-test="current-tenant-name"]')).toHaveText('Blue Mountain Roasters');
   // Logging in loads the workspace page: the shortcut works once its islands have hydrated.
   await hydrated(page);

@@ -1,12 +1,12 @@
 // Team: the owner invites a colleague, who signs up, follows the emailed link and joins.
 import { test, expect } from './browser.mjs';
-import { platformUrl, hydrated, logIn, mailLink } from './helpers.mjs';
+import { platformUrl, hydrated, logIn, mailLink, logInAsDemoOwner } from './helpers.mjs';
 
 test('an owner invites a colleague who signs up, accepts and appears in the team', async ({ page }) => {
   const colleague = `mate-${Date.now().toString(36)}@example.com`;
   const password = 'colleague passphrase long';
 
-  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
+  await logInAsDemoOwner(page);
   await page.locator('[data-test="team-link"]').click();
   await expect(page.getByRole('heading', { name: 'Team of Blue Mountain Roasters' })).toBeVisible();
   await hydrated(page);
@@ -53,8 +53,7 @@ test('an owner invites a colleague who signs up, accepts and appears in the team
 
 test('a new person joins from the invitation link in one step', async ({ page }) => {
   const newcomer = `new-${Date.now().toString(36)}@example.com`;
-  await logIn(page, 'owner@demo.cadence.test', 'demo owner passphrase');
-  await expect(page.locator('[data-test="welcome"]')).toBeVisible();
+  await logInAsDemoOwner(page);
   await page.goto(platformUrl('/app/team'));
   await hydrated(page);
   await page.getByLabel('Email', { exact: true }).fill(newcomer);

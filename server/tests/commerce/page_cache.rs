@@ -93,15 +93,12 @@ async fn a_price_change_through_one_server_reaches_the_others_cached_pages_at_on
     let host = storefront_host(&shop.owner.tenant.slug);
     let item_path = format!("/items/{item}");
     for path in ["/", item_path.as_str()] {
-        let before = hits(&other);
-        for _ in 0..2 {
-            let (status, body) = other.get(&host, path).await;
-            assert_eq!(status, StatusCode::OK, "{path}");
-            assert!(body.contains("10.00 USD"), "{path}");
-        }
+        let (status, body) = other.get(&host, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("10.00 USD"), "{path}");
         assert!(
-            hits(&other) > before,
-            "{path}: the second answer came from the cache"
+            served_from_cache(&other, &host, path).await,
+            "{path}: a later answer came from the cache"
         );
     }
 

@@ -70,6 +70,7 @@ pub fn PlatformAdsPage() -> impl IntoView {
                             view! { <p class="muted" data-test="no-assignments">"No account is assigned yet: synced rows load nowhere."</p> }.into_any()
                         } else {
                             view! {
+                                <div class="table-scroll">
                                 <table class="table" data-test="assignments">
                                     <thead><tr><th>"Platform"</th><th>"Account id"</th><th>"Tenant"</th><th>"Verified by"</th><th>"Assigned"</th><th></th></tr></thead>
                                     <tbody>{p.rows.into_iter().map(|a| view! {
@@ -89,6 +90,7 @@ pub fn PlatformAdsPage() -> impl IntoView {
                                         </tr>
                                     }).collect_view()}</tbody>
                                 </table>
+                                </div>
                             }.into_any()
                         }}
                     }.into_any()

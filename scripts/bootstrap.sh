@@ -24,7 +24,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 apt_missing=()
 need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 
-# PostgreSQL server binaries (the private cluster), Chromium (browser tests), pkg-config/libssl not needed (rustls).
+# PostgreSQL server binaries (the private cluster), Chromium (browser tests). The app itself uses
+# rustls; only the build tools link OpenSSL.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   need_apt postgresql
 fi
@@ -33,7 +34,10 @@ if [ "${CADENCE_BOOTSTRAP_BROWSER:-1}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
 fi
 if ! command -v npm >/dev/null 2>&1; then need_apt npm; fi
 # The build tools link the system's OpenSSL (see quick_install below).
-if ! cargo leptos --version >/dev/null 2>&1; then need_apt libssl-dev; need_apt pkg-config; fi
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  need_apt libssl-dev
+  need_apt pkg-config
+fi
 
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing apt packages: ${apt_missing[*]}"

@@ -8,6 +8,8 @@ mod admin;
 #[path = "cross_tenant/business.rs"]
 mod business;
 mod common;
+#[path = "cross_tenant/registry.rs"]
+mod registry;
 #[path = "cross_tenant/setup.rs"]
 mod setup;
 #[path = "cross_tenant/sweep.rs"]

@@ -133,13 +133,7 @@ async fn write_assignment(
     .await?
     .rows_affected();
     if inserted == 0 {
-        let holder: Option<Uuid> = sqlx::query_scalar(
-            "select tenant_id from ad_account_assignments where platform = $1 and account_id = $2",
-        )
-        .bind(platform.as_str())
-        .bind(account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let holder = holder(&mut tx, platform, account_id).await?;
         // Assigning it again to the same tenant changes nothing.
         return if holder == Some(tenant) {
             Ok(())
@@ -209,13 +203,7 @@ async fn remove_assignment(
     let account_id = account_id.as_str();
     // The holder first, so the audit row lands in the holder's own log.
     let mut tx = db.platform_tx(staff, None).await?;
-    let holder: Option<Uuid> = sqlx::query_scalar(
-        "select tenant_id from ad_account_assignments where platform = $1 and account_id = $2",
-    )
-    .bind(platform.as_str())
-    .bind(account_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let holder = holder(&mut tx, platform, account_id).await?;
     tx.commit().await?;
     let tenant = holder.ok_or(Error::NotFound)?;
     let mut tx = db.platform_tx(staff, Some(tenant)).await?;
@@ -242,4 +230,19 @@ async fn remove_assignment(
     audit::record(&mut tx, meta, event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The tenant an account is assigned to, if any (inside a platform-door transaction).
+async fn holder(
+    tx: &mut sqlx::PgConnection,
+    platform: Platform,
+    account_id: &str,
+) -> Result<Option<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "select tenant_id from ad_account_assignments where platform = $1 and account_id = $2",
+    )
+    .bind(platform.as_str())
+    .bind(account_id)
+    .fetch_optional(tx)
+    .await?)
 }

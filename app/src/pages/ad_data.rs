@@ -59,10 +59,7 @@ pub fn AdDataPage() -> impl IntoView {
                                 <div>
                                     <label for="acc-platform">"Platform"</label>
                                     <select id="acc-platform" name="platform">
-                                        <option value="meta">"Meta"</option>
-                                        <option value="google_ads">"Google Ads"</option>
-                                        <option value="linkedin">"LinkedIn"</option>
-                                        <option value="tiktok">"TikTok"</option>
+                                        {platform_options()}
                                     </select>
                                 </div>
                                 <div>
@@ -164,5 +161,15 @@ pub fn RunPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The ad platforms an account can be on, as a select's options (the values the server parses).
+pub(crate) fn platform_options() -> impl IntoView {
+    view! {
+        <option value="meta">"Meta"</option>
+        <option value="google_ads">"Google Ads"</option>
+        <option value="linkedin">"LinkedIn"</option>
+        <option value="tiktok">"TikTok"</option>
     }
 }

@@ -2,6 +2,7 @@
 //! Staff assign an account after checking out of band that it is the tenant's; a tenant listing
 //! an account id on its own page never receives synced data.
 
+use super::ad_data::platform_options;
 use super::platform_admin::{platform_nav, refused};
 use crate::api::platform_ads::{AssignAdAccount, UnassignAdAccount, load_ad_assignments};
 use crate::components::form_error;
@@ -40,10 +41,7 @@ pub fn PlatformAdsPage() -> impl IntoView {
                                 <div>
                                     <label for="as-platform">"Platform"</label>
                                     <select id="as-platform" name="platform">
-                                        <option value="meta">"Meta"</option>
-                                        <option value="google_ads">"Google Ads"</option>
-                                        <option value="linkedin">"LinkedIn"</option>
-                                        <option value="tiktok">"TikTok"</option>
+                                        {platform_options()}
                                     </select>
                                 </div>
                                 <div>
